@@ -1,0 +1,128 @@
+package components
+
+import (
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/circleci-server-pulumi/installer/config"
+)
+
+// Image is an AMI and the device its root volume is on.
+type Image struct {
+	ID             string
+	RootDeviceName string
+}
+
+// fleetArgs is what an auto scaled group of identical instances needs: a
+// launch template (AWS no longer offers launch configurations to new
+// accounts) and the group that launches from it.
+type fleetArgs struct {
+	InstanceSettings
+	LaunchTemplateName string
+	GroupName          string
+	NameTag            string
+	Tags               map[string]string // every tag, propagated to instances and volumes
+	Image              Image
+	InstanceType       string
+	SubnetID           string
+	SecurityGroupIDs   pulumi.StringArrayInput
+	InstanceProfile    pulumi.StringInput // nil: no instance role
+	VolumeSize         int
+	HopLimit           int
+	UserData           pulumi.StringInput
+	SpotPrice          string // empty: on-demand
+	Max, Desired       int
+	// RollingMinHealthy, when set, makes a new launch template version (a
+	// changed boot script or AMI) replace the instances, keeping that share
+	// of the group in service.
+	RollingMinHealthy *int
+}
+
+func newFleet(ctx *pulumi.Context, name string, a fleetArgs, opts ...pulumi.ResourceOption) (*ec2.LaunchTemplate, *autoscaling.Group, error) {
+	all := map[string]string{"Name": a.NameTag}
+	for k, v := range a.Tags {
+		all[k] = v
+	}
+	tags := pulumi.ToStringMap(all)
+	var tagSpecs ec2.LaunchTemplateTagSpecificationArray
+	for _, kind := range []string{"instance", "volume"} {
+		tagSpecs = append(tagSpecs, &ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String(kind), Tags: tags})
+	}
+	ltArgs := &ec2.LaunchTemplateArgs{
+		Name:                 pulumi.String(a.LaunchTemplateName),
+		Description:          pulumi.String(a.NameTag + " instances"),
+		ImageId:              pulumi.String(a.Image.ID),
+		InstanceType:         pulumi.String(a.InstanceType),
+		KeyName:              pulumi.String(a.KeyName),
+		VpcSecurityGroupIds:  a.SecurityGroupIDs,
+		UserData:             base64Output(a.UserData),
+		UpdateDefaultVersion: pulumi.Bool(true),
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{
+			&ec2.LaunchTemplateBlockDeviceMappingArgs{
+				DeviceName: pulumi.String(a.Image.RootDeviceName),
+				Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+					VolumeType:          pulumi.String(a.VolumeType),
+					VolumeSize:          pulumi.Int(a.VolumeSize),
+					Encrypted:           pulumi.String("true"),
+					DeleteOnTermination: pulumi.String("true"),
+				},
+			},
+		},
+		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String(a.IMDSHTTPTokens),
+			HttpPutResponseHopLimit: pulumi.Int(a.HopLimit),
+		},
+		TagSpecifications: tagSpecs,
+	}
+	if a.InstanceProfile != nil {
+		ltArgs.IamInstanceProfile = &ec2.LaunchTemplateIamInstanceProfileArgs{Name: a.InstanceProfile}
+	}
+	if a.SpotPrice != "" {
+		ltArgs.InstanceMarketOptions = &ec2.LaunchTemplateInstanceMarketOptionsArgs{
+			MarketType:  pulumi.String("spot"),
+			SpotOptions: &ec2.LaunchTemplateInstanceMarketOptionsSpotOptionsArgs{MaxPrice: pulumi.String(a.SpotPrice)},
+		}
+	}
+	lt, err := ec2.NewLaunchTemplate(ctx, name+"-launch-template", ltArgs, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	var groupTags autoscaling.GroupTagArray
+	// Provider default tags do not reach what a group launches; these do.
+	for _, k := range config.SortedKeys(all) {
+		groupTags = append(groupTags, &autoscaling.GroupTagArgs{Key: pulumi.String(k), Value: pulumi.String(all[k]), PropagateAtLaunch: pulumi.Bool(true)})
+	}
+	groupArgs := &autoscaling.GroupArgs{
+		Name:               pulumi.String(a.GroupName),
+		VpcZoneIdentifiers: pulumi.StringArray{pulumi.String(a.SubnetID)},
+		MinSize:            pulumi.Int(0),
+		MaxSize:            pulumi.Int(a.Max),
+		DesiredCapacity:    pulumi.Int(a.Desired),
+		ForceDelete:        pulumi.Bool(true),
+		LaunchTemplate: &autoscaling.GroupLaunchTemplateArgs{
+			Id: lt.ID(),
+			// The exact version, not $Latest: a new version is a change to
+			// the group, which is what starts an instance refresh.
+			Version: lt.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
+		},
+		Tags: groupTags,
+	}
+	if a.RollingMinHealthy != nil {
+		groupArgs.InstanceRefresh = &autoscaling.GroupInstanceRefreshArgs{
+			Strategy: pulumi.String("Rolling"),
+			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
+				MinHealthyPercentage: pulumi.Int(*a.RollingMinHealthy),
+			},
+		}
+	}
+	group, err := autoscaling.NewGroup(ctx, name+"-asg", groupArgs, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return lt, group, nil
+}

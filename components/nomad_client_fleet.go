@@ -1,0 +1,88 @@
+package components
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// NomadClientFleetArgs configures the Nomad clients that run 2.0 jobs.
+type NomadClientFleetArgs struct {
+	InstanceSettings
+	LaunchTemplateName string
+	GroupName          string
+	NameTag            string
+	Tags               map[string]string
+	Image              Image
+	InstanceType       string
+	SubnetID           string
+	SecurityGroupIDs   pulumi.StringArrayInput
+	VolumeSize         int
+	Max, Desired       int
+	MinHealthyPercent  int
+	Proxy              Proxy
+	DockerVersion      string
+	NomadVersion       string
+	// ServicesPrivateIP is the Nomad server's address: the services box's
+	// network interface, which outlives the instance.
+	ServicesPrivateIP pulumi.StringInput
+}
+
+// NomadClientFleet is an auto scaling group of Nomad clients. A changed
+// boot script (Nomad or Docker version, proxy, services address) or AMI
+// makes a new launch template version, and the group replaces its
+// instances by itself with a rolling instance refresh: `pulumi up` does
+// what the guide's "Nomad Client Launch Configuration Update" did by hand.
+type NomadClientFleet struct {
+	pulumi.ResourceState
+
+	GroupName             pulumi.StringOutput
+	LaunchTemplateID      pulumi.StringOutput
+	LaunchTemplateVersion pulumi.IntOutput
+}
+
+// NewNomadClientFleet creates the launch template and the group.
+func NewNomadClientFleet(ctx *pulumi.Context, name string, args NomadClientFleetArgs, opts ...pulumi.ResourceOption) (*NomadClientFleet, error) {
+	c := &NomadClientFleet{}
+	if err := ctx.RegisterComponentResource("circleci-server:aws:NomadClientFleet", name, c, opts...); err != nil {
+		return nil, err
+	}
+	script := args.ServicesPrivateIP.ToStringOutput().ApplyT(func(ip string) (string, error) {
+		return NomadClientScript{
+			Proxy:             args.Proxy,
+			DockerVersion:     args.DockerVersion,
+			NomadVersion:      args.NomadVersion,
+			ServicesPrivateIP: ip,
+		}.Render()
+	}).(pulumi.StringOutput)
+
+	minHealthy := args.MinHealthyPercent
+	lt, group, err := newFleet(ctx, name, fleetArgs{
+		InstanceSettings:   args.InstanceSettings,
+		LaunchTemplateName: args.LaunchTemplateName,
+		GroupName:          args.GroupName,
+		NameTag:            args.NameTag,
+		Tags:               args.Tags,
+		Image:              args.Image,
+		InstanceType:       args.InstanceType,
+		SubnetID:           args.SubnetID,
+		SecurityGroupIDs:   args.SecurityGroupIDs,
+		// Nomad clients get no instance role: jobs run on them.
+		VolumeSize:        args.VolumeSize,
+		HopLimit:          hopsForHostOnly,
+		UserData:          script,
+		Max:               args.Max,
+		Desired:           args.Desired,
+		RollingMinHealthy: &minHealthy,
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, err
+	}
+
+	c.GroupName = group.Name
+	c.LaunchTemplateID = lt.ID().ToStringOutput()
+	c.LaunchTemplateVersion = lt.LatestVersion
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"groupName":             c.GroupName,
+		"launchTemplateId":      c.LaunchTemplateID,
+		"launchTemplateVersion": c.LaunchTemplateVersion,
+	})
+}

@@ -1,0 +1,69 @@
+// Package components holds the parts of a CircleCI Server 2.19 installation
+// on AWS, one ComponentResource each: the instance identity (IAM), the
+// artifacts bucket, the shutdown queue, the security groups, the services
+// box, the Nomad client fleet, the 1.0 builders and the DNS record.
+package components
+
+import (
+	"encoding/json"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// PolicyDocument is an IAM policy document. Policies are built as values and
+// marshalled, never assembled from strings, so that they are always valid
+// JSON and can be inspected by tests.
+type PolicyDocument struct {
+	Version   string      `json:"Version"`
+	Statement []Statement `json:"Statement"`
+}
+
+// Statement is one statement of a policy document.
+type Statement struct {
+	Sid       string                       `json:"Sid,omitempty"`
+	Effect    string                       `json:"Effect"`
+	Principal map[string]string            `json:"Principal,omitempty"`
+	Action    []string                     `json:"Action"`
+	Resource  []string                     `json:"Resource,omitempty"`
+	Condition map[string]map[string]string `json:"Condition,omitempty"`
+}
+
+const policyVersion = "2012-10-17"
+
+// Allow is a statement that allows actions on resources.
+func Allow(sid string, actions []string, resources ...string) Statement {
+	return Statement{Sid: sid, Effect: "Allow", Action: actions, Resource: resources}
+}
+
+// AssumeRolePolicy lets a service assume a role.
+func AssumeRolePolicy(servicePrincipal string) PolicyDocument {
+	return PolicyDocument{Version: policyVersion, Statement: []Statement{{
+		Effect:    "Allow",
+		Principal: map[string]string{"Service": servicePrincipal},
+		Action:    []string{"sts:AssumeRole"},
+	}}}
+}
+
+// JSON marshals the document.
+func (d PolicyDocument) JSON() string {
+	b, err := json.Marshal(d)
+	if err != nil {
+		panic(err) // only strings and maps: cannot fail
+	}
+	return string(b)
+}
+
+// policyOutput builds a policy document once the ARNs it names are known.
+func policyOutput(build func(arns []string) PolicyDocument, arns ...pulumi.StringInput) pulumi.StringOutput {
+	inputs := make([]any, len(arns))
+	for i, a := range arns {
+		inputs[i] = a
+	}
+	return pulumi.All(inputs...).ApplyT(func(vals []any) string {
+		s := make([]string, len(vals))
+		for i, v := range vals {
+			s[i] = v.(string)
+		}
+		return build(s).JSON()
+	}).(pulumi.StringOutput)
+}

@@ -1,0 +1,147 @@
+package components
+
+import (
+	"encoding/base64"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// InstanceSettings are the settings every instance of the installation shares.
+type InstanceSettings struct {
+	KeyName        string
+	IMDSHTTPTokens string // "optional" or "required"
+	VolumeType     string
+}
+
+// Metadata hop limits: 2 lets containers on a host (Replicated's services
+// on the services box) reach the metadata service through Docker's bridge;
+// 1 keeps it to the host itself.
+const (
+	hopsForContainers = 2
+	hopsForHostOnly   = 1
+)
+
+// ServicesBoxArgs configures the services box.
+type ServicesBoxArgs struct {
+	InstanceSettings
+	Name                  string // Name tag
+	SubnetID              string
+	InstanceType          string
+	AMI                   string
+	IgnoreAMIChanges      bool // the AMI came from a lookup: a newer image must not replace the box
+	InstanceProfile       pulumi.StringInput
+	SecurityGroupIDs      pulumi.StringArrayInput
+	VolumeSize            int
+	DeleteOnTermination   bool
+	DisableAPITermination bool
+	PublicIP              bool
+	// UserData is the boot script; nil boots plain Ubuntu.
+	UserData pulumi.StringInput
+}
+
+// ServicesBox is the machine that runs CircleCI's services, datastores and
+// the Nomad server, behind a network interface of its own.
+//
+// The interface is created first and outlives the instance, so the box's
+// private address (which every Nomad client is configured with) and its
+// Elastic IP survive a replaced instance, and the Nomad fleet can be
+// configured without waiting for the instance to boot.
+type ServicesBox struct {
+	pulumi.ResourceState
+
+	InstanceID pulumi.StringOutput
+	PrivateIP  pulumi.StringOutput
+	// Address is where people reach the box: its Elastic IP, or its private
+	// address for a private install.
+	Address pulumi.StringOutput
+}
+
+// NewServicesBox creates the network interface, the Elastic IP and the instance.
+func NewServicesBox(ctx *pulumi.Context, name string, args ServicesBoxArgs, opts ...pulumi.ResourceOption) (*ServicesBox, error) {
+	c := &ServicesBox{}
+	if err := ctx.RegisterComponentResource("circleci-server:aws:ServicesBox", name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+
+	eni, err := ec2.NewNetworkInterface(ctx, name+"-eni", &ec2.NetworkInterfaceArgs{
+		SubnetId:       pulumi.String(args.SubnetID),
+		SecurityGroups: args.SecurityGroupIDs,
+		Description:    pulumi.String("CircleCI services box: the stable address of the services and the Nomad server"),
+		Tags:           pulumi.StringMap{"Name": pulumi.String(args.Name)},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	address := eni.PrivateIp
+	if args.PublicIP {
+		eip, err := ec2.NewEip(ctx, name+"-eip", &ec2.EipArgs{
+			Domain:           pulumi.String("vpc"),
+			NetworkInterface: eni.ID(),
+			Tags:             pulumi.StringMap{"Name": pulumi.String(args.Name)},
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		address = eip.PublicIp
+	}
+
+	instanceArgs := &ec2.InstanceArgs{
+		Ami:                   pulumi.String(args.AMI),
+		InstanceType:          pulumi.String(args.InstanceType),
+		KeyName:               pulumi.String(args.KeyName),
+		IamInstanceProfile:    args.InstanceProfile,
+		DisableApiTermination: pulumi.Bool(args.DisableAPITermination),
+		NetworkInterfaces: ec2.InstanceNetworkInterfaceArray{
+			&ec2.InstanceNetworkInterfaceArgs{DeviceIndex: pulumi.Int(0), NetworkInterfaceId: eni.ID()},
+		},
+		RootBlockDevice: &ec2.InstanceRootBlockDeviceArgs{
+			VolumeType:          pulumi.String(args.VolumeType),
+			VolumeSize:          pulumi.Int(args.VolumeSize),
+			Encrypted:           pulumi.Bool(true),
+			DeleteOnTermination: pulumi.Bool(args.DeleteOnTermination),
+			Tags:                pulumi.StringMap{"Name": pulumi.String(args.Name)},
+		},
+		MetadataOptions: &ec2.InstanceMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String(args.IMDSHTTPTokens),
+			HttpPutResponseHopLimit: pulumi.Int(hopsForContainers),
+		},
+		Tags: pulumi.StringMap{"Name": pulumi.String(args.Name)},
+	}
+	if args.UserData != nil {
+		instanceArgs.UserDataBase64 = base64Output(args.UserData)
+	}
+	// The boot script runs once, at first boot: a changed script would only
+	// stop and start a running installation, so changes are not applied.
+	ignore := []string{"userData", "userDataBase64"}
+	if args.IgnoreAMIChanges {
+		ignore = append(ignore, "ami")
+	}
+	instance, err := ec2.NewInstance(ctx, name+"-instance", instanceArgs, parent,
+		// The new instance needs the network interface the old one holds.
+		pulumi.DeleteBeforeReplace(true),
+		pulumi.IgnoreChanges(ignore),
+	)
+	if err != nil {
+		return nil, err
+	}
+
+	c.InstanceID = instance.ID().ToStringOutput()
+	c.PrivateIP = eni.PrivateIp
+	c.Address = address
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"instanceId": c.InstanceID,
+		"privateIp":  c.PrivateIP,
+		"address":    c.Address,
+	})
+}
+
+// base64Output encodes a boot script as EC2's user data fields expect.
+func base64Output(script pulumi.StringInput) pulumi.StringOutput {
+	return script.ToStringOutput().ApplyT(func(s string) string {
+		return base64.StdEncoding.EncodeToString([]byte(s))
+	}).(pulumi.StringOutput)
+}

@@ -1,0 +1,137 @@
+package config
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+var update = flag.Bool("update", false, "rewrite Pulumi.yaml from the key table")
+
+const projectFile = "../Pulumi.yaml"
+
+// projectYAML renders Pulumi.yaml from the key table: the table is the one
+// place a key, its type, default and description are written down.
+func projectYAML() string {
+	var b strings.Builder
+	b.WriteString(`# Generated from config/keys.go by: go test ./config -run TestProjectFile -update
+name: circleci-server
+runtime: go
+description: CircleCI Server 2.19 on AWS, the job of CircleCI's Terraform installer (enterprise-setup).
+config:
+`)
+	for _, k := range Keys {
+		fmt.Fprintf(&b, "  %s:\n", k.Name)
+		fmt.Fprintf(&b, "    type: %s\n", k.Kind)
+		if k.Kind == List {
+			b.WriteString("    items:\n      type: string\n")
+		}
+		fmt.Fprintf(&b, "    description: %s\n", strconv.Quote(k.Doc))
+		if k.Required {
+			// Pulumi itself then insists on a value, encrypted for secrets.
+			if k.Secret {
+				b.WriteString("    secret: true\n")
+			}
+			continue
+		}
+		switch k.Kind {
+		case String:
+			fmt.Fprintf(&b, "    default: %s\n", strconv.Quote(k.Default))
+		default:
+			fmt.Fprintf(&b, "    default: %s\n", k.Default)
+		}
+	}
+	return b.String()
+}
+
+func TestProjectFile_DeclaresEveryKeyAsTheTableDoes(t *testing.T) {
+	want := projectYAML()
+	if *update {
+		if err := os.WriteFile(projectFile, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(projectFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Fatalf("Pulumi.yaml is out of step with config/keys.go; run: go test ./config -run TestProjectFile -update")
+	}
+
+	// And it parses as Pulumi reads it: defaults of the declared type.
+	var project struct {
+		Name   string
+		Config map[string]struct {
+			Type    string
+			Default any
+			Secret  bool
+		}
+	}
+	if err := yaml.Unmarshal(got, &project); err != nil {
+		t.Fatalf("Pulumi.yaml does not parse: %v", err)
+	}
+	if len(project.Config) != len(Keys) {
+		t.Fatalf("Pulumi.yaml declares %d keys, the table %d", len(project.Config), len(Keys))
+	}
+	for _, k := range Keys {
+		decl, ok := project.Config[k.Name]
+		if !ok {
+			t.Errorf("Pulumi.yaml lacks %s", k.Name)
+			continue
+		}
+		if decl.Type != string(k.Kind) {
+			t.Errorf("%s: type %q in Pulumi.yaml, %q in the table", k.Name, decl.Type, k.Kind)
+		}
+		if k.Required != (decl.Default == nil) {
+			t.Errorf("%s: required=%v but Pulumi.yaml default is %#v", k.Name, k.Required, decl.Default)
+		}
+		var typeOK bool
+		switch d := decl.Default.(type) {
+		case nil:
+			typeOK = k.Required
+		case string:
+			typeOK = k.Kind == String
+		case int:
+			typeOK = k.Kind == Integer && strconv.Itoa(d) == k.Default
+		case bool:
+			typeOK = k.Kind == Boolean && strconv.FormatBool(d) == k.Default
+		case []any:
+			typeOK = k.Kind == List
+		case map[string]any:
+			typeOK = k.Kind == Map
+		}
+		if !typeOK {
+			t.Errorf("%s: default %#v does not match kind %s / %q", k.Name, decl.Default, k.Kind, k.Default)
+		}
+	}
+}
+
+// Every default in the table must itself pass validation, or an empty
+// stack could never be valid.
+func TestKeys_DefaultsParse(t *testing.T) {
+	for _, k := range Keys {
+		if k.Required || k.Default == "" {
+			continue
+		}
+		p := &parser{get: func(string) (string, bool, bool) { return "", false, false }}
+		switch k.Kind {
+		case Integer:
+			p.integer(k.Name)
+		case Boolean:
+			p.boolean(k.Name)
+		case List:
+			p.list(k.Name)
+		case Map:
+			p.stringMap(k.Name)
+		}
+		if len(p.problems) > 0 {
+			t.Errorf("default of %s does not parse: %v", k.Name, p.problems)
+		}
+	}
+}

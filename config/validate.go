@@ -1,0 +1,379 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var (
+	regionRE       = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$`)
+	vpcIDRE        = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	subnetIDRE     = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	amiRE          = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	instanceTypeRE = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	prefixRE       = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	zoneIDRE       = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
+	hostnameRE     = regexp.MustCompile(`^(\*\.)?([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.?$`)
+	accessKeyRE    = regexp.MustCompile(`^[A-Z0-9]{16,128}$`)
+	passphraseRE   = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+	nomadVersionRE = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
+	debVersionRE   = regexp.MustCompile(`^[A-Za-z0-9.+:~_-]+$`)
+	spotPriceRE    = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+
+	// AWS's own name rules for the objects named from the prefix.
+	iamNameRE      = regexp.MustCompile(`^[\w+=,.@-]+$`)
+	sqsNameRE      = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	bucketRE       = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
+	sgNameRE       = regexp.MustCompile(`^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+$`)
+	templateNameRE = regexp.MustCompile(`^[A-Za-z0-9().\-/_]+$`)
+	hookNameRE     = regexp.MustCompile(`^[A-Za-z0-9\-_/]+$`)
+	ssmNameRE      = regexp.MustCompile(`^[A-Za-z0-9_.\-/]+$`)
+)
+
+// KnownRegions are the regions this program has been reasoned about. Others
+// are allowed with a warning, since AWS adds regions faster than releases.
+var KnownRegions = []string{
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2",
+	"ca-central-1", "ca-west-1", "sa-east-1", "mx-central-1",
+	"eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3",
+	"eu-north-1", "eu-south-1", "eu-south-2",
+	"ap-east-1", "ap-south-1", "ap-south-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+	"ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
+	"me-south-1", "me-central-1", "il-central-1", "af-south-1",
+	"us-gov-east-1", "us-gov-west-1", "cn-north-1", "cn-northwest-1",
+}
+
+var volumeTypes = []string{"gp3", "gp2", "io1", "io2"}
+
+type validator struct {
+	problems []Problem
+	warnings []string
+}
+
+func (v *validator) fail(key, value, format string, args ...any) {
+	if k, ok := KeyNamed(key); ok && k.Secret && value != "" {
+		value = "[secret]"
+	}
+	v.problems = append(v.problems, Problem{Key: key, Value: value, Message: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) warn(format string, args ...any) {
+	v.warnings = append(v.warnings, fmt.Sprintf(format, args...))
+}
+
+func (v *validator) required(key, value string) bool {
+	if value == "" {
+		v.fail(key, "", "is required and must not be blank (pulumi config set %s <value>)", key)
+		return false
+	}
+	return true
+}
+
+func (v *validator) match(key, value string, re *regexp.Regexp, valid string) {
+	if value != "" && !re.MatchString(value) {
+		v.fail(key, value, "must be %s", valid)
+	}
+}
+
+func (v *validator) intRange(key string, n, lo, hi int) {
+	if n < lo || n > hi {
+		v.fail(key, strconv.Itoa(n), "must be between %d and %d", lo, hi)
+	}
+}
+
+func (c *Config) validate(v *validator) {
+	c.validateAWS(v)
+	c.validateCircleCI(v)
+	c.validateCounts(v)
+	c.validatePrefix(v)
+	c.validateRoute(v)
+	c.validateProxies(v)
+	c.validateNetworkAccess(v)
+	c.validateInstances(v)
+	c.validateTags(v)
+}
+
+func (c *Config) validateAWS(v *validator) {
+	if c.AWSAccessKey != "" || c.AWSSecretKey != "" {
+		if c.AWSAccessKey == "" {
+			v.fail("aws_access_key", "", "must be set together with aws_secret_key, or leave both unset to use the AWS credential chain")
+		}
+		if c.AWSSecretKey == "" {
+			v.fail("aws_secret_key", "", "must be set together with aws_access_key, or leave both unset to use the AWS credential chain")
+		}
+		v.match("aws_access_key", c.AWSAccessKey, accessKeyRE, "an access key ID such as AKIA... (16 or more uppercase letters and digits)")
+	}
+	if v.required("aws_region", c.AWSRegion) {
+		if !regionRE.MatchString(c.AWSRegion) {
+			v.fail("aws_region", c.AWSRegion, "must be an AWS region code such as eu-central-1, us-gov-west-1 or cn-north-1")
+		} else if !contains(KnownRegions, c.AWSRegion) {
+			v.warn("aws_region %q is not one this program knows; check the spelling (known: %s)", c.AWSRegion, strings.Join(KnownRegions, ", "))
+		}
+		gov := strings.HasPrefix(c.AWSRegion, "us-gov-")
+		if c.EnableGovCloud && !gov {
+			v.fail("enable_govcloud", "true", "is true but aws_region %q is not a GovCloud region; use us-gov-west-1 or us-gov-east-1, or set enable_govcloud false", c.AWSRegion)
+		}
+		if gov && !c.EnableGovCloud {
+			v.warn("aws_region %q is a GovCloud region: installing into the aws-us-gov partition although enable_govcloud is false", c.AWSRegion)
+		}
+	}
+	if v.required("aws_vpc_id", c.AWSVpcID) {
+		v.match("aws_vpc_id", c.AWSVpcID, vpcIDRE, "a VPC ID: vpc- followed by 8 or 17 hexadecimal digits")
+	}
+	if v.required("aws_subnet_id", c.AWSSubnetID) {
+		v.match("aws_subnet_id", c.AWSSubnetID, subnetIDRE, "a subnet ID: subnet- followed by 8 or 17 hexadecimal digits")
+	}
+	if v.required("aws_ssh_key_name", c.AWSSSHKeyName) && len(c.AWSSSHKeyName) > 255 {
+		v.fail("aws_ssh_key_name", c.AWSSSHKeyName, "must be at most 255 characters, the limit of EC2 key pair names")
+	}
+}
+
+func (c *Config) validateCircleCI(v *validator) {
+	if v.required("circle_secret_passphrase", c.CircleSecretPassphrase) {
+		if c.CircleSecretPassphrase == "..." {
+			v.fail("circle_secret_passphrase", c.CircleSecretPassphrase, "is still the tfvars template's placeholder; set a real passphrase with pulumi config set --secret circle_secret_passphrase")
+		} else if !passphraseRE.MatchString(c.CircleSecretPassphrase) {
+			v.fail("circle_secret_passphrase", c.CircleSecretPassphrase, "must be letters and digits only, as the install guide asks")
+		}
+	}
+	v.match("nomad_version", c.NomadVersion, nomadVersionRE, "a Nomad release such as 0.9.3")
+	v.required("nomad_version", c.NomadVersion)
+	v.match("docker_version", c.DockerVersion, debVersionRE, "a Debian package version such as 5:18.09.9~3-0~ubuntu-xenial")
+	v.required("docker_version", c.DockerVersion)
+}
+
+func (c *Config) validateCounts(v *validator) {
+	pairs := []struct {
+		max, desired   string
+		maxN, desiredN int
+	}{
+		{"max_builders_count", "desired_builders_count", c.MaxBuildersCount, c.DesiredBuildersCount},
+		{"max_clients_count", "desired_clients_count", c.MaxClientsCount, c.DesiredClientsCount},
+	}
+	for _, p := range pairs {
+		if p.maxN < 0 {
+			v.fail(p.max, strconv.Itoa(p.maxN), "must be 0 or more")
+		}
+		if p.desiredN < 0 {
+			v.fail(p.desired, strconv.Itoa(p.desiredN), "must be 0 or more")
+		}
+		if p.maxN >= 0 && p.desiredN > p.maxN {
+			v.fail(p.desired, strconv.Itoa(p.desiredN), "must not exceed %s (%d); raise %s or lower %s", p.max, p.maxN, p.max, p.desired)
+		}
+	}
+	v.intRange("nomad_min_healthy_percentage", c.NomadMinHealthyPercentage, 0, 100)
+	if c.LegacyBuilderSpotPrice != "" {
+		if !spotPriceRE.MatchString(c.LegacyBuilderSpotPrice) {
+			v.fail("legacy_builder_spot_price", c.LegacyBuilderSpotPrice, "must be a price in USD per hour such as 0.25, or empty for on-demand")
+		} else if f, _ := strconv.ParseFloat(c.LegacyBuilderSpotPrice, 64); f <= 0 {
+			v.fail("legacy_builder_spot_price", c.LegacyBuilderSpotPrice, "must be greater than 0, or empty for on-demand")
+		}
+	}
+}
+
+// validatePrefix checks the prefix itself and then every AWS name derived
+// from it against the limits of the object it names, so that a long or odd
+// prefix fails at preview instead of half-way through `pulumi up`.
+func (c *Config) validatePrefix(v *validator) {
+	if !v.required("prefix", c.Prefix) {
+		return
+	}
+	if !prefixRE.MatchString(c.Prefix) {
+		v.fail("prefix", c.Prefix, "must start with a lowercase letter or digit and contain only lowercase letters, digits, '-' and '_' (it names an S3 bucket)")
+		return
+	}
+	lower := strings.ToLower(c.Prefix)
+	if strings.HasPrefix(lower, "aws") || strings.HasPrefix(lower, "ssm") {
+		v.fail("prefix", c.Prefix, "must not start with \"aws\" or \"ssm\": AWS reserves those for SSM parameter names")
+	}
+	if strings.HasPrefix(lower, "xn--") || strings.HasPrefix(lower, "sthree-") {
+		v.fail("prefix", c.Prefix, "must not start with \"xn--\" or \"sthree-\": AWS reserves those for S3 bucket names")
+	}
+	n := c.Names()
+	type rule struct {
+		what, name string
+		min, max   int
+		re         *regexp.Regexp
+	}
+	rules := []rule{
+		{"S3 bucket", n.Bucket, 3, 63, bucketRE},
+		{"IAM role", n.Role, 1, 64, iamNameRE},
+		{"IAM role", n.ShutdownQueueRole, 1, 64, iamNameRE},
+		{"IAM policy", n.Policy, 1, 128, iamNameRE},
+		{"IAM instance profile", n.InstanceProfile, 1, 128, iamNameRE},
+		{"SQS queue", n.ShutdownQueue, 1, 80, sqsNameRE},
+		{"SSM parameter", n.PassphraseParameter, 1, 1011, ssmNameRE},
+		{"security group", n.BuildersAdminSG, 1, 255, sgNameRE},
+		{"launch template", n.NomadLaunchTemplate, 3, 128, templateNameRE},
+		{"launch template", n.BuildersLaunchTemplate, 3, 128, templateNameRE},
+		{"auto scaling group", n.NomadASG, 1, 255, sgNameRE},
+		{"lifecycle hook", n.BuildersShutdownHook, 1, 255, hookNameRE},
+	}
+	for _, r := range rules {
+		switch {
+		case len(r.name) < r.min || len(r.name) > r.max:
+			v.fail("prefix", c.Prefix, "gives the %s name %q (%d characters); AWS allows %d to %d, so shorten the prefix by %d", r.what, r.name, len(r.name), r.min, r.max, len(r.name)-r.max)
+		case !r.re.MatchString(r.name):
+			v.fail("prefix", c.Prefix, "gives the %s name %q, which AWS does not accept", r.what, r.name)
+		}
+	}
+}
+
+func (c *Config) validateRoute(v *validator) {
+	v.match("route_zone_id", c.RouteZoneID, zoneIDRE, "a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ")
+	v.match("route_name", c.RouteName, hostnameRE, "a DNS name such as circleci.example.com")
+	if c.EnableRoute {
+		if c.RouteName == "" {
+			v.fail("route_name", "", "is required when enable_route is 1: the DNS name of the services box")
+		}
+		if c.RouteZoneID == "" {
+			v.fail("route_zone_id", "", "is required when enable_route is 1: the hosted zone that holds route_name")
+		}
+	} else if c.RouteName != "" || c.RouteZoneID != "" {
+		v.warn("route_name/route_zone_id are set but enable_route is 0: no DNS record is created")
+	}
+}
+
+func (c *Config) validateProxies(v *validator) {
+	for _, kv := range [][2]string{{"http_proxy", c.HTTPProxy}, {"https_proxy", c.HTTPSProxy}} {
+		if kv[1] == "" {
+			continue
+		}
+		u, err := url.Parse(kv[1])
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(kv[1], " '\"`$\\") {
+			v.fail(kv[0], kv[1], "must be a proxy URL such as http://proxy.example.com:3128")
+		}
+	}
+	for _, h := range strings.Split(c.NoProxy, ",") {
+		if h = strings.TrimSpace(h); h != "" && strings.ContainsAny(h, " '\"`$\\/") {
+			v.fail("no_proxy", c.NoProxy, "must be a comma-separated list of hosts, domains (.example.com) or CIDRs; %q is none of these", h)
+			break
+		}
+	}
+}
+
+func (c *Config) validateNetworkAccess(v *validator) {
+	lists := []struct {
+		key    string
+		blocks []string
+		ports  string
+	}{
+		{"admin_cidr_blocks", c.AdminCIDRBlocks, "SSH (22) and the admin console (8800) of the services box"},
+		{"user_cidr_blocks", c.UserCIDRBlocks, "the web app (80, 443) and artifacts (7171, 8081)"},
+		{"ssh_rerun_cidr_blocks", c.SSHRerunCIDRBlocks, "SSH reruns of jobs (64535-65535 on Nomad clients, 22 on VMs)"},
+	}
+	for _, l := range lists {
+		for _, b := range l.blocks {
+			ip, ipnet, err := net.ParseCIDR(b)
+			switch {
+			case err != nil || ip.To4() == nil:
+				v.fail(l.key, b, "must hold IPv4 CIDR blocks such as 203.0.113.0/24")
+			case !ip.Equal(ipnet.IP):
+				v.fail(l.key, b, "is not a network address; AWS expects %s", ipnet.String())
+			case b == "0.0.0.0/0":
+				v.warn("%s includes 0.0.0.0/0: %s are open to the whole internet. Narrow it with pulumi config set --path '%s[0]' <your CIDR>", l.key, l.ports, l.key)
+			}
+		}
+	}
+}
+
+func (c *Config) validateInstances(v *validator) {
+	for _, kv := range [][2]string{
+		{"services_instance_type", c.ServicesInstanceType},
+		{"builder_instance_type", c.BuilderInstanceType},
+		{"nomad_client_instance_type", c.NomadClientInstanceType},
+	} {
+		if v.required(kv[0], kv[1]) {
+			v.match(kv[0], kv[1], instanceTypeRE, "an EC2 instance type such as m5.2xlarge")
+		}
+	}
+	v.match("services_ami", c.ServicesAMI, amiRE, "an AMI ID (ami- followed by 8 or 17 hexadecimal digits), or empty to look up Ubuntu 16.04")
+	v.match("nomad_client_ami", c.NomadClientAMI, amiRE, "an AMI ID (ami- followed by 8 or 17 hexadecimal digits), or empty to use the services box's AMI")
+	for _, region := range SortedKeys(c.UbuntuAMI) {
+		if ami := c.UbuntuAMI[region]; !amiRE.MatchString(ami) {
+			v.fail("ubuntu_ami", region+"="+ami, "must map regions to AMI IDs (ami- followed by 8 or 17 hexadecimal digits)")
+		}
+	}
+	if c.IMDSHTTPTokens != "optional" && c.IMDSHTTPTokens != "required" {
+		v.fail("imds_http_tokens", c.IMDSHTTPTokens, "must be optional or required")
+	}
+	if !contains(volumeTypes, c.RootVolumeType) {
+		v.fail("root_volume_type", c.RootVolumeType, "must be one of %s", strings.Join(volumeTypes, ", "))
+	}
+	// The guide's minimum disk is 100 GB for the services machine and for
+	// each Nomad client; 16 TiB is EBS's limit for these volume types.
+	v.intRange("services_volume_size", c.ServicesVolumeSize, 100, 16384)
+	v.intRange("nomad_client_volume_size", c.NomadClientVolumeSize, 100, 16384)
+	v.intRange("builder_volume_size", c.BuilderVolumeSize, 8, 16384)
+}
+
+func (c *Config) validateTags(v *validator) {
+	// AWS allows 50 tags per object; Name and circleci:prefix are ours.
+	if len(c.Tags) > 48 {
+		v.fail("tags", fmt.Sprintf("%d tags", len(c.Tags)), "must hold at most 48 tags (AWS allows 50; the installer adds Name and %s)", PrefixTag)
+	}
+	for _, k := range SortedKeys(c.Tags) {
+		val := c.Tags[k]
+		switch {
+		case k == "" || len(k) > 128:
+			v.fail("tags", k, "tag keys must be 1 to 128 characters")
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			v.fail("tags", k, "tag keys must not start with aws:, which AWS reserves")
+		case k == "Name" || k == PrefixTag:
+			v.fail("tags", k, "the installer sets this tag itself; choose another key")
+		case len(val) > 256:
+			v.fail("tags", k+"="+val, "tag values must be at most 256 characters")
+		}
+	}
+}
+
+// PrefixTag is the tag every object carries so that an installation's
+// objects can be found (and billed) by prefix.
+const PrefixTag = "circleci:prefix"
+
+// DefaultTags are the tags every AWS object of the installation carries.
+func (c *Config) DefaultTags() map[string]string {
+	tags := map[string]string{PrefixTag: c.Prefix}
+	for k, v := range c.Tags {
+		tags[k] = v
+	}
+	return tags
+}
+
+// ProxyEnabled says whether instances go through a proxy.
+func (c *Config) ProxyEnabled() bool { return c.HTTPProxy != "" || c.HTTPSProxy != "" }
+
+// EffectiveNoProxy is no_proxy as instances see it: with a proxy, the
+// metadata and time-sync addresses must never go through it, or every
+// IMDS call (credentials, the instance's own address) would leave the host.
+func (c *Config) EffectiveNoProxy() string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(h string) {
+		if h = strings.TrimSpace(h); h != "" && !seen[h] {
+			seen[h] = true
+			out = append(out, h)
+		}
+	}
+	for _, h := range strings.Split(c.NoProxy, ",") {
+		add(h)
+	}
+	if c.ProxyEnabled() {
+		add("169.254.169.254")
+		add("169.254.169.123")
+	}
+	return strings.Join(out, ",")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
