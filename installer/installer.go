@@ -14,18 +14,23 @@ import (
 	"github.com/circleci-server-pulumi/installer/config"
 )
 
-// Run loads and validates the stack configuration, then deploys it.
-// Nothing is created when the configuration has problems.
+// Run is the program main.go hands to pulumi.Run.
 func Run(ctx *pulumi.Context) error {
+	_, err := Program(ctx)
+	return err
+}
+
+// Program loads and validates the stack configuration, shows the warnings,
+// and deploys it. Nothing is created when the configuration has problems.
+func Program(ctx *pulumi.Context) (*Installation, error) {
 	cfg, warnings, err := config.Load(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, w := range warnings {
 		_ = ctx.Log.Warn(w, nil)
 	}
-	_, err = Deploy(ctx, cfg)
-	return err
+	return Deploy(ctx, cfg)
 }
 
 // Installation holds the components Deploy created; optional ones are nil
@@ -41,6 +46,8 @@ type Installation struct {
 	DNS            *components.DNS
 	NomadClients   *components.NomadClientFleet
 	LegacyBuilders *components.LegacyBuilders
+	// Outputs are the stack outputs, as exported.
+	Outputs pulumi.Map
 }
 
 // Ubuntu 16.04 images, as the 2.19 install guide's boot scripts expect.
@@ -229,39 +236,45 @@ func Deploy(ctx *pulumi.Context, cfg *config.Config) (*Installation, error) {
 		}
 	}
 
-	exportOutputs(ctx, cfg, in)
+	in.Outputs = outputs(cfg, in)
+	for k, v := range in.Outputs {
+		ctx.Export(k, v)
+	}
 	return in, nil
 }
 
-func exportOutputs(ctx *pulumi.Context, cfg *config.Config, in *Installation) {
+func outputs(cfg *config.Config, in *Installation) pulumi.Map {
 	box, sg := in.ServicesBox, in.SecurityGroups.IDs
 	addr := box.Address
-	ctx.Export("success_message", addr.ApplyT(func(a string) string {
-		return SuccessMessage(a, cfg.AWSSSHKeyName, cfg.ServicesUserDataEnabled)
-	}))
-	ctx.Export("install_url", pulumi.Sprintf("http://%s/", addr))
-	ctx.Export("admin_console_url", pulumi.Sprintf("http://%s:8800", addr))
-	ctx.Export("ssh_services", pulumi.Sprintf("ssh ubuntu@%s", addr))
-	ctx.Export("services_private_ip", box.PrivateIP)
-	ctx.Export("services_public_ip", addr)
-	ctx.Export("services_instance_id", box.InstanceID)
-	ctx.Export("bucket_name", in.ArtifactStore.BucketName)
-	ctx.Export("shutdown_queue_url", in.ShutdownQueue.QueueURL)
-	ctx.Export("passphrase_parameter", in.Passphrase.ParameterName)
-	// What the Replicated console's VM provider and storage sections ask for.
-	ctx.Export("subnet_id", pulumi.String(cfg.AWSSubnetID))
-	ctx.Export("vm_security_group_id", sg[components.VMSG])
-	ctx.Export("services_security_group_ids", pulumi.StringArray{sg[components.ServicesSG], sg[components.UsersSG]})
+	out := pulumi.Map{
+		"success_message": addr.ApplyT(func(a string) string {
+			return SuccessMessage(a, cfg.AWSSSHKeyName, cfg.ServicesUserDataEnabled)
+		}),
+		"install_url":          pulumi.Sprintf("http://%s/", addr),
+		"admin_console_url":    pulumi.Sprintf("http://%s:8800", addr),
+		"ssh_services":         pulumi.Sprintf("ssh ubuntu@%s", addr),
+		"services_private_ip":  box.PrivateIP,
+		"services_public_ip":   addr,
+		"services_instance_id": box.InstanceID,
+		"bucket_name":          in.ArtifactStore.BucketName,
+		"shutdown_queue_url":   in.ShutdownQueue.QueueURL,
+		"passphrase_parameter": in.Passphrase.ParameterName,
+		// What the Replicated console's VM provider section asks for.
+		"subnet_id":                   pulumi.String(cfg.AWSSubnetID),
+		"vm_security_group_id":        sg[components.VMSG],
+		"services_security_group_ids": pulumi.StringArray{sg[components.ServicesSG], sg[components.UsersSG]},
+	}
 	if in.NomadClients != nil {
-		ctx.Export("nomad_clients_asg_name", in.NomadClients.GroupName)
-		ctx.Export("nomad_security_group_ids", pulumi.StringArray{sg[components.NomadSG], sg[components.SSHSG]})
+		out["nomad_clients_asg_name"] = in.NomadClients.GroupName
+		out["nomad_security_group_ids"] = pulumi.StringArray{sg[components.NomadSG], sg[components.SSHSG]}
 	}
 	if in.LegacyBuilders != nil {
-		ctx.Export("builders_asg_name", in.LegacyBuilders.GroupName)
+		out["builders_asg_name"] = in.LegacyBuilders.GroupName
 	}
 	if in.DNS != nil {
-		ctx.Export("services_fqdn", in.DNS.FQDN)
+		out["services_fqdn"] = in.DNS.FQDN
 	}
+	return out
 }
 
 // SuccessMessage tells the administrator what to do once `pulumi up` is done.

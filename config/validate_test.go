@@ -1,0 +1,159 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// minimal is the smallest valid stack.
+func minimal() map[string]string {
+	return map[string]string{
+		"aws_region": "eu-central-1", "aws_vpc_id": "vpc-0a1b2c3d4e5f67890", "aws_subnet_id": "subnet-0f1e2d3c4b5a69788",
+		"aws_ssh_key_name": "admin", "circle_secret_passphrase": "s3cretPassphrase",
+	}
+}
+
+func parse(t *testing.T, overrides map[string]string) (*Config, []string, error) {
+	t.Helper()
+	raw := minimal()
+	for k, v := range overrides {
+		raw[k] = v
+	}
+	return Parse(func(k string) (string, bool, bool) {
+		v, ok := raw[k]
+		return v, ok, k == "circle_secret_passphrase" || k == "aws_secret_key" || k == "aws_access_key"
+	})
+}
+
+func TestParse_DefaultsMatchTheTerraformInstaller(t *testing.T) {
+	c, _, err := parse(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		what      string
+		got, want any
+	}{
+		{"prefix", c.Prefix, "circleci"},
+		{"services_instance_type", c.ServicesInstanceType, "m5.2xlarge"},
+		{"nomad_client_instance_type", c.NomadClientInstanceType, "m5.2xlarge"},
+		{"builder_instance_type", c.BuilderInstanceType, "r5.2xlarge"},
+		{"max_builders_count", c.MaxBuildersCount, 2},
+		{"desired_builders_count (tfvars template, guide: off)", c.DesiredBuildersCount, 0},
+		{"enable_nomad", c.EnableNomad, true},
+		{"max_clients_count", c.MaxClientsCount, 2},
+		{"desired_clients_count", c.DesiredClientsCount, 1},
+		{"services_disable_api_termination", c.ServicesDisableAPITermination, true},
+		{"services_delete_on_termination", c.ServicesDeleteOnTermination, false},
+		{"force_destroy_s3_bucket", c.ForceDestroyS3Bucket, false},
+		{"enable_route", c.EnableRoute, false},
+		{"services_user_data_enabled", c.ServicesUserDataEnabled, true},
+		{"enable_govcloud", c.EnableGovCloud, false},
+		{"imds_http_tokens", c.IMDSHTTPTokens, "optional"},
+		{"root_volume_type", c.RootVolumeType, "gp3"},
+		{"services_volume_size", c.ServicesVolumeSize, 150},
+		{"nomad_client_volume_size", c.NomadClientVolumeSize, 200},
+		{"nomad_version", c.NomadVersion, "0.9.3"},
+		{"docker_version", c.DockerVersion, "5:18.09.9~3-0~ubuntu-xenial"},
+	}
+	for _, ch := range checks {
+		if ch.got != ch.want {
+			t.Errorf("%s defaults to %v, want %v", ch.what, ch.got, ch.want)
+		}
+	}
+}
+
+func TestParse_Warnings(t *testing.T) {
+	cases := []struct {
+		name      string
+		overrides map[string]string
+		want      string // a warning containing this, or "" for none
+	}{
+		{"open admin ports by default", nil, "admin_cidr_blocks includes 0.0.0.0/0"},
+		{"open user ports by default", nil, "user_cidr_blocks includes 0.0.0.0/0"},
+		{"unknown region", map[string]string{"aws_region": "xx-mars-1"}, "not one this program knows"},
+		{"GovCloud region without the flag", map[string]string{"aws_region": "us-gov-east-1"}, "aws-us-gov partition"},
+		{"route keys without enable_route", map[string]string{"route_name": "ci.example.com"}, "no DNS record"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, warnings, err := parse(t, c.overrides)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range warnings {
+				if strings.Contains(w, c.want) {
+					return
+				}
+			}
+			t.Errorf("no warning with %q in %q", c.want, warnings)
+		})
+	}
+	_, warnings, _ := parse(t, map[string]string{"admin_cidr_blocks": `["10.0.0.0/8"]`, "user_cidr_blocks": `["10.0.0.0/8"]`, "ssh_rerun_cidr_blocks": `[]`})
+	if len(warnings) != 0 {
+		t.Errorf("a narrowed configuration still warns: %q", warnings)
+	}
+}
+
+func TestPartition(t *testing.T) {
+	cases := []struct {
+		region  string
+		gov     string
+		want    Partition
+		arnPart string
+	}{
+		{"eu-central-1", "false", Commercial, "aws"},
+		{"us-gov-west-1", "true", GovCloud, "aws-us-gov"},
+		{"us-gov-east-1", "false", GovCloud, "aws-us-gov"},
+		{"cn-northwest-1", "false", China, "aws-cn"},
+	}
+	for _, c := range cases {
+		cfg, _, err := parse(t, map[string]string{"aws_region": c.region, "enable_govcloud": c.gov})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.Partition(); got != c.want {
+			t.Errorf("%s: partition %+v, want %+v", c.region, got, c.want)
+		}
+		if got := cfg.ARN("sqs", c.region, "1", "q"); !strings.HasPrefix(got, "arn:"+c.arnPart+":sqs:") {
+			t.Errorf("%s: ARN %s", c.region, got)
+		}
+	}
+}
+
+func TestEffectiveNoProxy(t *testing.T) {
+	cases := []struct{ http, noProxy, want string }{
+		{"", "", ""},
+		{"", "localhost", "localhost"},
+		{"http://p:3128", "", "169.254.169.254,169.254.169.123"},
+		{"http://p:3128", "localhost, .internal,169.254.169.254", "localhost,.internal,169.254.169.254,169.254.169.123"},
+	}
+	for _, c := range cases {
+		cfg, _, err := parse(t, map[string]string{"http_proxy": c.http, "no_proxy": c.noProxy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.EffectiveNoProxy(); got != c.want {
+			t.Errorf("http_proxy=%q no_proxy=%q: effective %q, want %q", c.http, c.noProxy, got, c.want)
+		}
+	}
+}
+
+func TestError_MasksSecrets(t *testing.T) {
+	_, _, err := parse(t, map[string]string{"circle_secret_passphrase": "has spaces!"})
+	if err == nil {
+		t.Fatal("accepted a passphrase the guide forbids")
+	}
+	if strings.Contains(err.Error(), "has spaces!") || !strings.Contains(err.Error(), "[secret]") {
+		t.Errorf("the error shows the secret instead of masking it: %v", err)
+	}
+}
+
+func TestParse_TfvarsStyleSwitches(t *testing.T) {
+	for _, v := range []string{"1", "true", "TRUE"} {
+		c, _, err := parse(t, map[string]string{"enable_route": v, "route_name": "ci.example.com", "route_zone_id": "Z123", "force_destroy_s3_bucket": v})
+		if err != nil || !c.EnableRoute || !c.ForceDestroyS3Bucket {
+			t.Errorf("%q not read as on: %v", v, err)
+		}
+	}
+}

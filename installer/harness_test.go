@@ -1,0 +1,359 @@
+package installer_test
+
+import (
+	"encoding/base64"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/circleci-server-pulumi/installer/installer"
+	"github.com/circleci-server-pulumi/installer/internal/stackfile"
+)
+
+const (
+	project = "circleci-server"
+	// demoPassphrase encrypts the example stack's secrets (see Pulumi.dev.yaml).
+	demoPassphrase = "circleci-dev-example"
+	subnetCIDR     = "10.0.1.0/24"
+	servicesENIIP  = "10.0.1.10"
+	elasticIP      = "198.51.100.10"
+	ubuntuAMI      = "ami-0f0e0d0c0b0a09081"
+)
+
+var (
+	devOnce sync.Once
+	devCfg  *stackfile.Config
+	devErr  error
+)
+
+// devConfig returns a copy of the committed example stack's configuration.
+func devConfig(t *testing.T) map[string]string {
+	t.Helper()
+	devOnce.Do(func() { devCfg, devErr = stackfile.Load("../Pulumi.dev.yaml", project, demoPassphrase) })
+	if devErr != nil {
+		t.Fatalf("loading Pulumi.dev.yaml: %v", devErr)
+	}
+	out := map[string]string{}
+	for k, v := range devCfg.Values {
+		out[k] = v
+	}
+	return out
+}
+
+// resource is one resource the program registered.
+type registered struct {
+	Type, Name string
+	URN        string
+	Custom     bool
+	Parent     string
+	Inputs     resource.PropertyMap
+	Options    struct {
+		DeleteBeforeReplace bool
+		IgnoreChanges       []string
+		Providers           map[string]string
+		Provider            string
+	}
+}
+
+func (r registered) String() string { return r.Type + " " + r.Name }
+
+// input reads a property by path: "rootBlockDevice.volumeSize",
+// "networkInterfaces[0].deviceIndex". Secrets are unwrapped.
+func (r registered) input(path string) (resource.PropertyValue, bool) {
+	v := resource.NewObjectProperty(r.Inputs)
+	for _, part := range strings.Split(path, ".") {
+		name, idx := part, -1
+		if i := strings.Index(part, "["); i >= 0 {
+			name = part[:i]
+			idx, _ = strconv.Atoi(strings.TrimSuffix(part[i+1:], "]"))
+		}
+		for v.IsSecret() {
+			v = v.SecretValue().Element
+		}
+		if !v.IsObject() {
+			return resource.PropertyValue{}, false
+		}
+		var ok bool
+		if v, ok = v.ObjectValue()[resource.PropertyKey(name)]; !ok {
+			return resource.PropertyValue{}, false
+		}
+		if idx >= 0 {
+			for v.IsSecret() {
+				v = v.SecretValue().Element
+			}
+			if !v.IsArray() || idx >= len(v.ArrayValue()) {
+				return resource.PropertyValue{}, false
+			}
+			v = v.ArrayValue()[idx]
+		}
+	}
+	for v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	return v, true
+}
+
+// str reads a string property; "" when absent.
+func (r registered) str(path string) string {
+	v, ok := r.input(path)
+	if !ok || !v.IsString() {
+		return ""
+	}
+	return v.StringValue()
+}
+
+// userData decodes a base64 user data property.
+func (r registered) userData(t *testing.T, path string) string {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(r.str(path))
+	if err != nil {
+		t.Fatalf("%s: %s is not base64: %v", r, path, err)
+	}
+	return string(b)
+}
+
+// awsMocks answers the program's resources and invokes the way AWS would
+// shape them, and records everything.
+type awsMocks struct {
+	mu        sync.Mutex
+	partition string
+	region    string
+	subnetVPC string
+	resources []registered
+	invokes   []pulumi.MockCallArgs
+	counter   int
+}
+
+func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.counter++
+	r := registered{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs}
+	if rpc := args.RegisterRPC; rpc != nil {
+		r.Parent = rpc.GetParent()
+		r.Options.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
+		r.Options.IgnoreChanges = rpc.GetIgnoreChanges()
+		r.Options.Providers = rpc.GetProviders()
+		r.Options.Provider = rpc.GetProvider()
+		r.URN = fmt.Sprintf("urn:pulumi:dev::%s::%s::%s", project, args.TypeToken, args.Name)
+	}
+	m.resources = append(m.resources, r)
+
+	id := fmt.Sprintf("%s-%04d", args.Name, m.counter)
+	out := args.Inputs.Copy()
+	arn := func(service, resourcePart string) resource.PropertyValue {
+		return resource.NewStringProperty(fmt.Sprintf("arn:%s:%s:%s:123456789012:%s", m.partition, service, m.region, resourcePart))
+	}
+	name := r.str("name")
+	switch args.TypeToken {
+	case "aws:sqs/queue:Queue":
+		out["url"] = resource.NewStringProperty("https://sqs." + m.region + ".amazonaws.com/123456789012/" + name)
+		out["arn"] = arn("sqs", name)
+	case "aws:iam/role:Role":
+		out["arn"] = resource.NewStringProperty("arn:" + m.partition + ":iam::123456789012:role/" + name)
+	case "aws:iam/instanceProfile:InstanceProfile":
+		out["arn"] = resource.NewStringProperty("arn:" + m.partition + ":iam::123456789012:instance-profile/" + name)
+	case "aws:ssm/parameter:Parameter":
+		out["arn"] = arn("ssm", "parameter"+name)
+	case "aws:s3/bucketV2:BucketV2":
+		id = r.str("bucket")
+		out["arn"] = resource.NewStringProperty("arn:" + m.partition + ":s3:::" + id)
+	case "aws:ec2/securityGroup:SecurityGroup":
+		id = fmt.Sprintf("sg-%017x", m.counter)
+	case "aws:ec2/networkInterface:NetworkInterface":
+		id = fmt.Sprintf("eni-%017x", m.counter)
+		out["privateIp"] = resource.NewStringProperty(servicesENIIP)
+	case "aws:ec2/eip:Eip":
+		out["publicIp"] = resource.NewStringProperty(elasticIP)
+	case "aws:ec2/instance:Instance":
+		id = fmt.Sprintf("i-%017x", m.counter)
+		out["privateIp"] = resource.NewStringProperty(servicesENIIP)
+	case "aws:ec2/launchTemplate:LaunchTemplate":
+		id = fmt.Sprintf("lt-%017x", m.counter)
+		out["latestVersion"] = resource.NewNumberProperty(1)
+	case "aws:route53/record:Record":
+		out["fqdn"] = resource.NewStringProperty(r.str("name"))
+	}
+	return id, out, nil
+}
+
+func (m *awsMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.invokes = append(m.invokes, args)
+	switch args.Token {
+	case "aws:ec2/getSubnet:getSubnet":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": args.Args["id"].StringValue(), "cidrBlock": subnetCIDR, "vpcId": m.subnetVPC,
+		}), nil
+	case "aws:ec2/getAmi:getAmi":
+		id := ubuntuAMI
+		for _, f := range args.Args["filters"].ArrayValue() {
+			if f.ObjectValue()["name"].StringValue() == "image-id" {
+				id = f.ObjectValue()["values"].ArrayValue()[0].StringValue()
+			}
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "rootDeviceName": "/dev/sda1"}), nil
+	}
+	return nil, fmt.Errorf("mocks: no answer for invoke %s", args.Token)
+}
+
+// run is the result of running the program once under mocks.
+type run struct {
+	*awsMocks
+	err     error
+	outputs map[string]any
+}
+
+// deploy runs installer.Program with the given stack configuration (bare
+// keys) under mocks; keys named in secrets are marked secret, as
+// `pulumi config set --secret` would.
+func deploy(t *testing.T, cfg map[string]string, secrets ...string) *run {
+	t.Helper()
+	return deployWithSubnetVPC(t, cfg, cfg["aws_vpc_id"], secrets...)
+}
+
+// deployWithSubnetVPC is deploy where AWS says the subnet is in subnetVPC.
+func deployWithSubnetVPC(t *testing.T, cfg map[string]string, subnetVPC string, secrets ...string) *run {
+	t.Helper()
+	full := map[string]string{}
+	for k, v := range cfg {
+		full[project+":"+k] = v
+	}
+	var secretKeys []string
+	for _, k := range append(secrets, "circle_secret_passphrase") {
+		secretKeys = append(secretKeys, project+":"+k)
+	}
+	m := &awsMocks{partition: "aws", region: cfg["aws_region"], subnetVPC: subnetVPC}
+	switch {
+	case strings.HasPrefix(m.region, "us-gov-"):
+		m.partition = "aws-us-gov"
+	case strings.HasPrefix(m.region, "cn-"):
+		m.partition = "aws-cn"
+	}
+	r := &run{awsMocks: m, outputs: map[string]any{}}
+	var outMu sync.Mutex
+	r.err = pulumi.RunErr(func(ctx *pulumi.Context) error {
+		in, err := installer.Program(ctx)
+		if err != nil {
+			return err
+		}
+		in.Outputs.ToMapOutput().ApplyT(func(o map[string]any) error {
+			outMu.Lock()
+			defer outMu.Unlock()
+			for k, v := range o {
+				r.outputs[k] = v
+			}
+			return nil
+		})
+		return nil
+	}, pulumi.WithMocks(project, "dev", m), func(info *pulumi.RunInfo) {
+		info.Config = full
+		info.ConfigSecretKeys = secretKeys
+	})
+	return r
+}
+
+// mustDeploy is deploy for configurations that must succeed.
+func mustDeploy(t *testing.T, cfg map[string]string, secrets ...string) *run {
+	t.Helper()
+	r := deploy(t, cfg, secrets...)
+	if r.err != nil {
+		t.Fatalf("program failed: %v", r.err)
+	}
+	return r
+}
+
+// custom lists the AWS resources (not components, not the provider).
+func (r *run) custom() []registered {
+	var out []registered
+	for _, res := range r.resources {
+		if res.Custom && !strings.HasPrefix(res.Type, "pulumi:providers:") {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// ofType lists the resources of a type.
+func (r *run) ofType(typ string) []registered {
+	var out []registered
+	for _, res := range r.resources {
+		if res.Type == typ {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// named returns the resource of a type whose AWS name property (or, for
+// resources without one, Pulumi name) matches.
+func (r *run) named(t *testing.T, typ, prop, name string) registered {
+	t.Helper()
+	var names []string
+	for _, res := range r.ofType(typ) {
+		if res.str(prop) == name {
+			return res
+		}
+		names = append(names, res.str(prop))
+	}
+	t.Fatalf("no %s with %s %q; have %q", typ, prop, name, names)
+	return registered{}
+}
+
+// only returns the single resource of a type.
+func (r *run) only(t *testing.T, typ string) registered {
+	t.Helper()
+	rs := r.ofType(typ)
+	if len(rs) != 1 {
+		t.Fatalf("want exactly one %s, have %d: %v", typ, len(rs), rs)
+	}
+	return rs[0]
+}
+
+// awsNames lists every AWS name-like string the program chose.
+func (r *run) awsNames() []string {
+	var out []string
+	for _, res := range r.custom() {
+		for _, p := range []string{"name", "bucket", "tags.Name"} {
+			if s := res.str(p); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+var arnRE = regexp.MustCompile(`arn:[a-z-]+:[a-z0-9-]*:[a-z0-9-]*:[0-9*]*:[^"\s]*`)
+
+// allStrings walks every string in every input, secrets included.
+func (r *run) allStrings() []string {
+	var out []string
+	var walk func(v resource.PropertyValue)
+	walk = func(v resource.PropertyValue) {
+		switch {
+		case v.IsString():
+			out = append(out, v.StringValue())
+		case v.IsSecret():
+			walk(v.SecretValue().Element)
+		case v.IsArray():
+			for _, e := range v.ArrayValue() {
+				walk(e)
+			}
+		case v.IsObject():
+			for _, e := range v.ObjectValue() {
+				walk(e)
+			}
+		}
+	}
+	for _, res := range r.resources {
+		walk(resource.NewObjectProperty(res.Inputs))
+	}
+	return out
+}
