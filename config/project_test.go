@@ -11,15 +11,63 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var update = flag.Bool("update", false, "rewrite Pulumi.yaml from the key table")
+var update = flag.Bool("update", false, "rewrite Pulumi.yaml and the README's reference from the key table")
 
-const projectFile = "../Pulumi.yaml"
+const (
+	projectFile = "../Pulumi.yaml"
+	readmeFile  = "../README.md"
+	refBegin    = "<!-- config:begin -->\n"
+	refEnd      = "<!-- config:end -->"
+)
+
+// readmeReference renders the README's configuration reference.
+func readmeReference() string {
+	var b strings.Builder
+	b.WriteString("| key | type | default | what it changes |\n|---|---|---|---|\n")
+	for _, k := range Keys {
+		def := "`" + k.Default + "`"
+		switch {
+		case k.Required:
+			def = "required"
+		case k.Default == "":
+			def = "empty"
+		}
+		if k.Secret {
+			def += ", secret"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", k.Name, k.Kind, def, strings.ReplaceAll(k.Doc, "|", "\\|"))
+	}
+	return b.String()
+}
+
+func TestReadme_ConfigReferenceMatchesTheTable(t *testing.T) {
+	raw, err := os.ReadFile(readmeFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(raw)
+	i, j := strings.Index(text, refBegin), strings.Index(text, refEnd)
+	if i < 0 || j < i {
+		t.Fatalf("README.md lacks the %q ... %q markers", refBegin, refEnd)
+	}
+	want := readmeReference()
+	if *update {
+		text = text[:i+len(refBegin)] + want + text[j:]
+		if err := os.WriteFile(readmeFile, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if got := text[i+len(refBegin) : j]; got != want {
+		t.Fatal("README.md's configuration reference is out of step with config/keys.go; run: go test ./config -update")
+	}
+}
 
 // projectYAML renders Pulumi.yaml from the key table: the table is the one
 // place a key, its type, default and description are written down.
 func projectYAML() string {
 	var b strings.Builder
-	b.WriteString(`# Generated from config/keys.go by: go test ./config -run TestProjectFile -update
+	b.WriteString(`# Generated from config/keys.go by: go test ./config -update
 name: circleci-server
 runtime: go
 description: CircleCI Server 2.19 on AWS, the job of CircleCI's Terraform installer (enterprise-setup).
@@ -61,7 +109,7 @@ func TestProjectFile_DeclaresEveryKeyAsTheTableDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	if string(got) != want {
-		t.Fatalf("Pulumi.yaml is out of step with config/keys.go; run: go test ./config -run TestProjectFile -update")
+		t.Fatalf("Pulumi.yaml is out of step with config/keys.go; run: go test ./config -update")
 	}
 
 	// And it parses as Pulumi reads it: defaults of the declared type.
