@@ -2,6 +2,7 @@ package components
 
 import (
 	"encoding/base64"
+	"errors"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -120,11 +121,19 @@ func NewServicesBox(ctx *pulumi.Context, name string, args ServicesBoxArgs, opts
 	if args.IgnoreAMIChanges {
 		ignore = append(ignore, "ami")
 	}
-	instance, err := ec2.NewInstance(ctx, name+"-instance", instanceArgs, parent,
+	instanceOpts := []pulumi.ResourceOption{parent,
 		// The new instance needs the network interface the old one holds.
 		pulumi.DeleteBeforeReplace(true),
 		pulumi.IgnoreChanges(ignore),
-	)
+	}
+	if args.DisableAPITermination {
+		guard, err := terminationGuard(ctx)
+		if err != nil {
+			return nil, err
+		}
+		instanceOpts = append(instanceOpts, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeDelete: []*pulumi.ResourceHook{guard}}))
+	}
+	instance, err := ec2.NewInstance(ctx, name+"-instance", instanceArgs, instanceOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -144,4 +153,24 @@ func base64Output(script pulumi.StringInput) pulumi.StringOutput {
 	return script.ToStringOutput().ApplyT(func(s string) string {
 		return base64.StdEncoding.EncodeToString([]byte(s))
 	}).(pulumi.StringOutput)
+}
+
+// TerminationProtectionMessage is what the administrator reads when a
+// destroy or a replacement meets the services box's termination protection.
+const TerminationProtectionMessage = "the services box has EC2 termination protection (services_disable_api_termination = true). " +
+	"To destroy or replace it, first run: pulumi config set services_disable_api_termination false && pulumi up"
+
+// terminationGuardName is shown by `pulumi destroy` when the program is not
+// run, so it says what to do.
+const terminationGuardName = "services_disable_api_termination-is-true--set-it-false-and-pulumi-up-first"
+
+// terminationGuard stops a delete of a protected services box before AWS
+// refuses it half-way through a destroy, with the exact setting to change.
+// Because it is a delete hook, `pulumi destroy` of a protected installation
+// refuses to start (naming this hook) until the protection is lifted with
+// `pulumi up`, and nothing is deleted meanwhile.
+func terminationGuard(ctx *pulumi.Context) (*pulumi.ResourceHook, error) {
+	return ctx.RegisterResourceHook(terminationGuardName, func(*pulumi.ResourceHookArgs) error {
+		return errors.New(TerminationProtectionMessage)
+	}, nil)
 }

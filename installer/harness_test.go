@@ -58,6 +58,7 @@ type registered struct {
 		IgnoreChanges       []string
 		Providers           map[string]string
 		Provider            string
+		BeforeDelete        []string // delete hooks
 	}
 }
 
@@ -141,6 +142,7 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		r.Options.IgnoreChanges = rpc.GetIgnoreChanges()
 		r.Options.Providers = rpc.GetProviders()
 		r.Options.Provider = rpc.GetProvider()
+		r.Options.BeforeDelete = rpc.GetHooks().GetBeforeDelete()
 		r.URN = fmt.Sprintf("urn:pulumi:dev::%s::%s::%s", project, args.TypeToken, args.Name)
 	}
 	m.resources = append(m.resources, r)

@@ -218,6 +218,9 @@ func TestVariant_TerminationProtection(t *testing.T) {
 		r := mustDeploy(t, with(t, map[string]string{"services_disable_api_termination": c.value}))
 		i := r.only(t, "aws:ec2/instance:Instance")
 		want(t, "disableApiTermination with protection "+c.wantDesc, boolean(i, "disableApiTermination"), c.value == "true")
+		// A protected box carries a delete hook that names the setting to change.
+		hooked := len(i.Options.BeforeDelete) == 1 && strings.Contains(i.Options.BeforeDelete[0], "services_disable_api_termination")
+		want(t, "termination guard hook with protection "+c.wantDesc, hooked, c.value == "true")
 	}
 	// The default, as in the Terraform installer, is protection on.
 	r := mustDeploy(t, with(t, map[string]string{"services_disable_api_termination": "<unset>"}))
