@@ -8,7 +8,6 @@ cd "$repo_root"
 
 ensure_shellcheck
 ensure_pulumi
-export CIRCLECI_SERVER_PULUMI_CLI="$pulumi_bin"
 
 echo "==> go vet"
 go vet ./...
