@@ -76,7 +76,7 @@ var Keys = []Key{
 	{Name: "services_volume_size", Kind: Integer, Default: "150", Doc: "Root volume of the services box in GiB."},
 	{Name: "nomad_client_volume_size", Kind: Integer, Default: "200", Doc: "Root volume of each Nomad client in GiB."},
 	{Name: "builder_volume_size", Kind: Integer, Default: "150", Doc: "Root volume of each 1.0 builder in GiB."},
-	{Name: "nomad_client_ami", Kind: String, Default: "", Doc: "AMI of the Nomad clients. Empty: the services box's AMI. Changing it rolls the clients."},
+	{Name: "nomad_client_ami", Kind: String, Default: "", Doc: "AMI of the Nomad clients. Empty: Ubuntu 16.04 as looked up (never services_ami, which may be a backup of the services box). Changing it rolls the clients."},
 	{Name: "nomad_version", Kind: String, Default: "0.9.3", Doc: "Nomad release installed on the clients (the guide's July 2020 script: 0.9.3). Changing it rolls the clients."},
 	{Name: "docker_version", Kind: String, Default: "5:18.09.9~3-0~ubuntu-xenial", Doc: "Docker CE package version installed on the services box and Nomad clients."},
 	{Name: "nomad_min_healthy_percentage", Kind: Integer, Default: "50", Doc: "During a rolling replacement of Nomad clients, the share of the fleet (0-100) kept in service."},

@@ -292,7 +292,7 @@ func (c *Config) validateInstances(v *validator) {
 		}
 	}
 	v.match("services_ami", c.ServicesAMI, amiRE, "an AMI ID (ami- followed by 8 or 17 hexadecimal digits), or empty to look up Ubuntu 16.04")
-	v.match("nomad_client_ami", c.NomadClientAMI, amiRE, "an AMI ID (ami- followed by 8 or 17 hexadecimal digits), or empty to use the services box's AMI")
+	v.match("nomad_client_ami", c.NomadClientAMI, amiRE, "an AMI ID (ami- followed by 8 or 17 hexadecimal digits), or empty for the looked-up Ubuntu 16.04 image")
 	for _, region := range SortedKeys(c.UbuntuAMI) {
 		if ami := c.UbuntuAMI[region]; !amiRE.MatchString(ami) {
 			v.fail("ubuntu_ami", region+"="+ami, "must map regions to AMI IDs (ami- followed by 8 or 17 hexadecimal digits)")

@@ -82,11 +82,19 @@ func Deploy(ctx *pulumi.Context, cfg *config.Config) (*Installation, error) {
 	if subnet.VpcId != cfg.AWSVpcID {
 		return nil, fmt.Errorf("aws_subnet_id %q belongs to VPC %s, not to aws_vpc_id %s: choose a subnet of that VPC or correct aws_vpc_id", cfg.AWSSubnetID, subnet.VpcId, cfg.AWSVpcID)
 	}
-	servicesImage, err := lookupImage(ctx, cfg, "services_ami", firstNonEmpty(cfg.ServicesAMI, cfg.UbuntuAMI[cfg.AWSRegion]), onAWS)
+	// Ubuntu is the stock image of the region; services_ami may instead be
+	// the services box's own backup (the guide's rollback snapshot), which
+	// must never boot Nomad clients or builders.
+	ubuntu, err := lookupImage(ctx, cfg, "ubuntu_ami", cfg.UbuntuAMI[cfg.AWSRegion], onAWS)
 	if err != nil {
 		return nil, err
 	}
-	clientImage := servicesImage
+	servicesImage, clientImage := ubuntu, ubuntu
+	if cfg.ServicesAMI != "" {
+		if servicesImage, err = lookupImage(ctx, cfg, "services_ami", cfg.ServicesAMI, onAWS); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.NomadClientAMI != "" {
 		if clientImage, err = lookupImage(ctx, cfg, "nomad_client_ami", cfg.NomadClientAMI, onAWS); err != nil {
 			return nil, err
@@ -216,7 +224,7 @@ func Deploy(ctx *pulumi.Context, cfg *config.Config) (*Installation, error) {
 			HookName:            names.BuildersShutdownHook,
 			NameTag:             names.Builders,
 			Tags:                tags,
-			Image:               servicesImage,
+			Image:               ubuntu,
 			InstanceType:        cfg.BuilderInstanceType,
 			SubnetID:            cfg.AWSSubnetID,
 			SecurityGroupIDs:    pulumi.StringArray{sg[components.BuildersSG], sg[components.BuildersAdminSG], sg[components.UsersSG]},

@@ -248,6 +248,11 @@ func TestVariant_ExplicitAMIs(t *testing.T) {
 	}
 	lt := r.named(t, "aws:ec2/launchTemplate:LaunchTemplate", "name", "circleci_nomad_clients")
 	want(t, "client AMI", lt.str("imageId"), "ami-0fedcba9876543210")
+
+	// services_ami may be the box's own backup: it never boots Nomad clients.
+	r = mustDeploy(t, with(t, map[string]string{"services_ami": "ami-0123456789abcdef0"}))
+	lt = r.named(t, "aws:ec2/launchTemplate:LaunchTemplate", "name", "circleci_nomad_clients")
+	want(t, "client AMI with only services_ami set", lt.str("imageId"), ubuntuAMI)
 }
 
 func TestVariant_FleetSizeFromConfig(t *testing.T) {

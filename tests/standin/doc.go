@@ -1,0 +1,26 @@
+// Package standin is a STAND-IN for the AWS resource provider ("aws", which
+// it reports as version 6.83.4), served over gRPC inside a test process so
+// that the real Pulumi CLI and engine can preview, deploy and destroy the
+// installer offline. It is test infrastructure, not AWS: nothing leaves the
+// process, and every answer comes from in-memory state and the JSON fixtures
+// in fixtures/.
+//
+// Point the engine at it with PULUMI_DEBUG_PROVIDERS=aws:<Server.Port()>.
+//
+// It is strict where mocks are lenient. It implements only the resource
+// types and invokes the installer uses, and fails loudly, naming the token,
+// on any other. It rejects what AWS rejects, with error text shaped like the
+// real provider's: malformed names, bad rule ports, references to ids that do
+// not exist, deletes AWS refuses (a security group still referenced, a
+// protected instance, a non-empty bucket), duplicate names, policies naming
+// another partition. It declares replacements the way the real provider
+// does, keeps secret inputs secret in its outputs, and during preview returns
+// unknowns for computed outputs without changing its state.
+//
+// Ids and ARNs are deterministic: derived from a counter per kind, in the
+// partition of the configured region (aws, aws-us-gov for us-gov-*, aws-cn
+// for cn-*), in account 123456789012. The fixture VPCs and subnets exist in
+// every region; availability zones are the region plus the fixture's suffix.
+//
+// Tests read what it did through Inventory, Operations and ARNs.
+package standin

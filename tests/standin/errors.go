@@ -1,0 +1,57 @@
+package standin
+
+import (
+	"crypto/sha256"
+	"fmt"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// apiError is an AWS API error as the real provider reports it, e.g.
+//
+//	creating EC2 Instance: operation error EC2: RunInstances, https response
+//	error StatusCode: 400, RequestID: ..., api error InvalidNetworkInterface.InUse: Interface: [eni-...] in use.
+type apiError struct {
+	doing  string // "creating EC2 Instance"
+	op     string // "EC2: RunInstances"
+	status int
+	code   string
+	msg    string
+}
+
+func (e *apiError) Error() string {
+	sum := sha256.Sum256([]byte(e.doing + e.code + e.msg))
+	rid := fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
+	return fmt.Sprintf("%s: operation error %s, https response error StatusCode: %d, RequestID: %s, api error %s: %s",
+		e.doing, e.op, e.status, rid, e.code, e.msg)
+}
+
+func awsErr(doing, op string, code int, errCode, format string, args ...any) error {
+	return &apiError{doing: doing, op: op, status: code, code: errCode, msg: fmt.Sprintf(format, args...)}
+}
+
+// rpcErr turns an error into the gRPC status the engine shows.
+func rpcErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := status.FromError(err); ok {
+		return err
+	}
+	return status.Error(codes.Unknown, err.Error())
+}
+
+// failures collects Check failures: invalid inputs, reported per property
+// as the real provider does during preview.
+type failures []*pulumirpc.CheckFailure
+
+func (f *failures) add(prop, format string, args ...any) {
+	*f = append(*f, &pulumirpc.CheckFailure{Property: prop, Reason: fmt.Sprintf(format, args...)})
+}
+
+func unknownType(typ string) error {
+	return status.Errorf(codes.InvalidArgument,
+		"the AWS stand-in does not implement resource type %q: add it to tests/standin before using it", typ)
+}
