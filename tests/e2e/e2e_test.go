@@ -6,6 +6,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,6 +147,23 @@ func TestDev_PreviewUpNoopDestroy(t *testing.T) {
 	}
 	if msg, _ := outs["success_message"].(string); !strings.Contains(msg, "http://"+ip+":8800") {
 		t.Errorf("success_message = %q", msg)
+	}
+	groupID := map[string]string{}
+	for _, g := range s.inventory("aws:ec2/securityGroup:SecurityGroup") {
+		groupID[g.Properties["name"].(string)] = g.ID
+	}
+	for out, names := range map[string][]string{
+		"vm_security_group_id":        {"circleci_vm_sg"},
+		"services_security_group_ids": {"circleci_services_sg", "circleci_users_sg"},
+		"nomad_security_group_ids":    {"circleci_nomad_sg", "circleci_ssh_sg"},
+	} {
+		var want []string
+		for _, n := range names {
+			want = append(want, groupID[n])
+		}
+		if got := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(outs[out])), " "), "[]"); got != strings.Join(want, " ") {
+			t.Errorf("output %s = %v, want the ids of %v: %v", out, outs[out], names, want)
+		}
 	}
 
 	if ops := s.changed(); len(ops) != 0 {

@@ -101,7 +101,7 @@ func Summary(state []Resource) string {
 		if from == "0.0.0.0/0" {
 			open = "  <- the internet"
 		}
-		rules = append(rules, fmt.Sprintf("  %-28s %-13s from %-28s%s", groupNames[fmt.Sprint(r.Inputs["securityGroupId"])], ports, from, open))
+		rules = append(rules, fmt.Sprintf("  %-28s %-15s from %-28s%s", groupNames[fmt.Sprint(r.Inputs["securityGroupId"])], ports, from, open))
 	}
 	sort.Strings(rules)
 	fmt.Fprintf(&b, "\nOpen ports (security group, port, who may reach it): %d rules\n%s\n", len(rules), strings.Join(rules, "\n"))
