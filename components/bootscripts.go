@@ -30,6 +30,19 @@ type Proxy struct {
 // ProxyEnabled says whether the boot script configures a proxy for Docker.
 func (p Proxy) ProxyEnabled() bool { return p.HTTPProxy != "" || p.HTTPSProxy != "" }
 
+// bypassing adds a host to no_proxy when a proxy is set. Ubuntu 16.04's
+// curl does not match CIDRs in no_proxy, so the services box's address is
+// named on its own.
+func (p Proxy) bypassing(host string) Proxy {
+	if p.ProxyEnabled() && host != "" {
+		if p.NoProxy != "" {
+			p.NoProxy += ","
+		}
+		p.NoProxy += host
+	}
+	return p
+}
+
 // ServicesScript is what the services box's boot script needs to know.
 type ServicesScript struct {
 	Proxy

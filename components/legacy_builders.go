@@ -48,7 +48,7 @@ func NewLegacyBuilders(ctx *pulumi.Context, name string, args LegacyBuildersArgs
 	parent := pulumi.Parent(c)
 	script := pulumi.All(args.ServicesPrivateIP, args.PassphraseParameter).ApplyT(func(v []any) (string, error) {
 		return BuilderScript{
-			Proxy:               args.Proxy,
+			Proxy:               args.Proxy.bypassing(v[0].(string)),
 			Region:              args.Region,
 			ServicesPrivateIP:   v[0].(string),
 			PassphraseParameter: v[1].(string),

@@ -47,7 +47,7 @@ func NewNomadClientFleet(ctx *pulumi.Context, name string, args NomadClientFleet
 	}
 	script := args.ServicesPrivateIP.ToStringOutput().ApplyT(func(ip string) (string, error) {
 		return NomadClientScript{
-			Proxy:             args.Proxy,
+			Proxy:             args.Proxy.bypassing(ip),
 			DockerVersion:     args.DockerVersion,
 			NomadVersion:      args.NomadVersion,
 			ServicesPrivateIP: ip,

@@ -59,6 +59,11 @@ type Config struct {
 	DockerVersion             string
 	NomadMinHealthyPercentage int
 	ServicesPublicIP          bool
+
+	DailyActiveUsers        int
+	NomadJobMemoryMiB       int
+	CreateS3GatewayEndpoint bool
+	PreflightWarnOnly       bool
 }
 
 // Getter returns the raw value of a key (named without the project
@@ -129,6 +134,15 @@ func Parse(get Getter) (*Config, []string, error) {
 		DockerVersion:             p.str("docker_version"),
 		NomadMinHealthyPercentage: p.integer("nomad_min_healthy_percentage"),
 		ServicesPublicIP:          p.boolean("services_public_ip"),
+
+		DailyActiveUsers:        p.integer("daily_active_users"),
+		NomadJobMemoryMiB:       p.integer("nomad_job_memory_mib"),
+		CreateS3GatewayEndpoint: p.boolean("create_s3_gateway_endpoint"),
+		PreflightWarnOnly:       p.str("preflight") == "warn",
+	}
+	if mode := p.str("preflight"); mode != "error" && mode != "warn" {
+		k, _ := KeyNamed("preflight")
+		p.fail(k, mode, "must be error or warn")
 	}
 	v := &validator{problems: p.problems}
 	c.validate(v)

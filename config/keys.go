@@ -81,6 +81,12 @@ var Keys = []Key{
 	{Name: "docker_version", Kind: String, Default: "5:18.09.9~3-0~ubuntu-xenial", Doc: "Docker CE package version installed on the services box and Nomad clients."},
 	{Name: "nomad_min_healthy_percentage", Kind: Integer, Default: "50", Doc: "During a rolling replacement of Nomad clients, the share of the fleet (0-100) kept in service."},
 	{Name: "services_public_ip", Kind: Boolean, Default: "true", Doc: "Give the services box an Elastic IP. false keeps the install private: outputs and DNS use the private address."},
+
+	// Preflight: the guide's requirements, checked at preview.
+	{Name: "daily_active_users", Kind: Integer, Default: "0", Doc: "Expected daily active CircleCI users. Preview then checks the services box and the Nomad client count against the guide's sizing tables; 0 skips those checks."},
+	{Name: "nomad_job_memory_mib", Kind: Integer, Default: "4096", Doc: "Memory of a typical job in MiB (4096: the medium resource class, 2 CPUs), the unit of the nomad_jobs_per_client output."},
+	{Name: "create_s3_gateway_endpoint", Kind: Boolean, Default: "false", Doc: "Create an S3 gateway endpoint on the subnet's route table, as the guide asks for private subnets."},
+	{Name: "preflight", Kind: String, Default: "error", Doc: "error: a failed preflight check stops preview before anything is created. warn: failed checks are reported as warnings, for administrators who know better."},
 }
 
 // KeyNamed returns the key with that name.

@@ -166,6 +166,8 @@ func (c *Config) validateCounts(v *validator) {
 		}
 	}
 	v.intRange("nomad_min_healthy_percentage", c.NomadMinHealthyPercentage, 0, 100)
+	v.intRange("daily_active_users", c.DailyActiveUsers, 0, 1000000)
+	v.intRange("nomad_job_memory_mib", c.NomadJobMemoryMiB, 256, 1048576)
 	if c.LegacyBuilderSpotPrice != "" {
 		if !spotPriceRE.MatchString(c.LegacyBuilderSpotPrice) {
 			v.fail("legacy_builder_spot_price", c.LegacyBuilderSpotPrice, "must be a price in USD per hour such as 0.25, or empty for on-demand")
@@ -349,8 +351,9 @@ func (c *Config) ProxyEnabled() bool { return c.HTTPProxy != "" || c.HTTPSProxy 
 
 // EffectiveNoProxy is no_proxy as instances see it: with a proxy, the
 // metadata and time-sync addresses must never go through it, or every
-// IMDS call (credentials, the instance's own address) would leave the host.
-func (c *Config) EffectiveNoProxy() string {
+// IMDS call (credentials, the instance's own address) would leave the host;
+// nor must the extra hosts (the VPC's CIDR, the services box).
+func (c *Config) EffectiveNoProxy(extra ...string) string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(h string) {
@@ -365,6 +368,9 @@ func (c *Config) EffectiveNoProxy() string {
 	if c.ProxyEnabled() {
 		add("169.254.169.254")
 		add("169.254.169.123")
+		for _, h := range extra {
+			add(h)
+		}
 	}
 	return strings.Join(out, ",")
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/circleci-server-pulumi/installer/installer"
 	"github.com/circleci-server-pulumi/installer/internal/stackfile"
+	"github.com/circleci-server-pulumi/installer/preflight"
 )
 
 const (
@@ -129,6 +130,44 @@ type awsMocks struct {
 	resources []registered
 	invokes   []pulumi.MockCallArgs
 	counter   int
+	env       environment
+}
+
+// environment is the AWS account as the mocks describe it.
+type environment struct {
+	dnsSupport    bool
+	routes        []map[string]any // of the subnet's route table
+	instanceTypes map[string]instanceType
+}
+
+type instanceType struct {
+	vcpus, cores, mib int
+	ghz               float64
+	arch              string
+}
+
+const s3PrefixList = "pl-6ea54007"
+
+var (
+	igwRoute = map[string]any{"cidrBlock": "0.0.0.0/0", "gatewayId": "igw-0a1b2c3d4e5f60001"}
+	natRoute = map[string]any{"cidrBlock": "0.0.0.0/0", "natGatewayId": "nat-0a1b2c3d4e5f60001"}
+	s3Route  = map[string]any{"destinationPrefixListId": s3PrefixList, "vpcEndpointId": "vpce-0a1b2c3d4e5f60001"}
+)
+
+// publicAccount is the example stack's account: a public subnet in a VPC
+// with DNS support, and AWS's figures for the instance types used.
+func publicAccount() environment {
+	return environment{
+		dnsSupport: true,
+		routes:     []map[string]any{{"cidrBlock": "10.0.0.0/16", "gatewayId": "local"}, igwRoute},
+		instanceTypes: map[string]instanceType{
+			"m5.2xlarge":  {8, 4, 32768, 3.1, "x86_64"},
+			"m5.4xlarge":  {16, 8, 65536, 3.1, "x86_64"},
+			"m5.xlarge":   {4, 2, 16384, 3.1, "x86_64"},
+			"r5.2xlarge":  {8, 4, 65536, 3.1, "x86_64"},
+			"m6g.2xlarge": {8, 8, 32768, 2.5, "arm64"},
+		},
+	}
 }
 
 func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
@@ -194,6 +233,28 @@ func (m *awsMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": args.Args["id"].StringValue(), "cidrBlock": subnetCIDR, "vpcId": m.subnetVPC,
 		}), nil
+	case "aws:ec2/getVpc:getVpc":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": args.Args["id"].StringValue(), "cidrBlock": "10.0.0.0/16", "enableDnsSupport": m.env.dnsSupport,
+		}), nil
+	case "aws:ec2/getRouteTable:getRouteTable":
+		routes := make([]any, len(m.env.routes))
+		for i, r := range m.env.routes {
+			routes[i] = r
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": "rtb-0a1b2c3d4e5f60002", "routeTableId": "rtb-0a1b2c3d4e5f60002", "routes": routes}), nil
+	case "aws:ec2/getPrefixList:getPrefixList":
+		return resource.NewPropertyMapFromMap(map[string]any{"id": s3PrefixList, "name": args.Args["name"].StringValue()}), nil
+	case "aws:ec2/getInstanceType:getInstanceType":
+		name := args.Args["instanceType"].StringValue()
+		it, ok := m.env.instanceTypes[name]
+		if !ok {
+			return nil, fmt.Errorf("mocks: no instance type %s", name)
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"instanceType": name, "defaultVcpus": it.vcpus, "defaultCores": it.cores, "memorySize": it.mib,
+			"sustainedClockSpeed": it.ghz, "supportedArchitectures": []any{it.arch},
+		}), nil
 	case "aws:ec2/getAmi:getAmi":
 		id := ubuntuAMI
 		for _, f := range args.Args["filters"].ArrayValue() {
@@ -209,8 +270,9 @@ func (m *awsMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 // run is the result of running the program once under mocks.
 type run struct {
 	*awsMocks
-	err     error
-	outputs map[string]any
+	err       error
+	outputs   map[string]any
+	preflight preflight.Result
 }
 
 // deploy runs installer.Program with the given stack configuration (bare
@@ -218,11 +280,17 @@ type run struct {
 // `pulumi config set --secret` would.
 func deploy(t *testing.T, cfg map[string]string, secrets ...string) *run {
 	t.Helper()
-	return deployWithSubnetVPC(t, cfg, cfg["aws_vpc_id"], secrets...)
+	return deployIn(t, publicAccount(), cfg, cfg["aws_vpc_id"], secrets...)
 }
 
 // deployWithSubnetVPC is deploy where AWS says the subnet is in subnetVPC.
 func deployWithSubnetVPC(t *testing.T, cfg map[string]string, subnetVPC string, secrets ...string) *run {
+	t.Helper()
+	return deployIn(t, publicAccount(), cfg, subnetVPC, secrets...)
+}
+
+// deployIn is deploy in an account described by env.
+func deployIn(t *testing.T, env environment, cfg map[string]string, subnetVPC string, secrets ...string) *run {
 	t.Helper()
 	full := map[string]string{}
 	for k, v := range cfg {
@@ -232,7 +300,7 @@ func deployWithSubnetVPC(t *testing.T, cfg map[string]string, subnetVPC string, 
 	for _, k := range append(secrets, "circle_secret_passphrase") {
 		secretKeys = append(secretKeys, project+":"+k)
 	}
-	m := &awsMocks{partition: "aws", region: cfg["aws_region"], subnetVPC: subnetVPC}
+	m := &awsMocks{partition: "aws", region: cfg["aws_region"], subnetVPC: subnetVPC, env: env}
 	switch {
 	case strings.HasPrefix(m.region, "us-gov-"):
 		m.partition = "aws-us-gov"
@@ -246,6 +314,7 @@ func deployWithSubnetVPC(t *testing.T, cfg map[string]string, subnetVPC string, 
 		if err != nil {
 			return err
 		}
+		r.preflight = in.Preflight
 		in.Outputs.ToMapOutput().ApplyT(func(o map[string]any) error {
 			outMu.Lock()
 			defer outMu.Unlock()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/circleci-server-pulumi/installer/components"
 	"github.com/circleci-server-pulumi/installer/config"
+	"github.com/circleci-server-pulumi/installer/preflight"
 )
 
 // Run is the program main.go hands to pulumi.Run.
@@ -46,6 +47,9 @@ type Installation struct {
 	DNS            *components.DNS
 	NomadClients   *components.NomadClientFleet
 	LegacyBuilders *components.LegacyBuilders
+	S3Endpoint     *components.S3Endpoint
+	// Preflight is what the checks against the install guide found.
+	Preflight preflight.Result
 	// Outputs are the stack outputs, as exported.
 	Outputs pulumi.Map
 }
@@ -79,9 +83,19 @@ func Deploy(ctx *pulumi.Context, cfg *config.Config) (*Installation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("aws_subnet_id %q: looking up the subnet: %w", cfg.AWSSubnetID, err)
 	}
+	net, err := lookupNetwork(ctx, cfg, subnet, onAWS)
+	if err != nil {
+		return nil, err
+	}
+	checks, err := runPreflight(ctx, cfg, net, onAWS)
+	if err != nil {
+		return nil, err
+	}
 	if subnet.VpcId != cfg.AWSVpcID {
+		// Not even preflight: warn can build across two VPCs.
 		return nil, fmt.Errorf("aws_subnet_id %q belongs to VPC %s, not to aws_vpc_id %s: choose a subnet of that VPC or correct aws_vpc_id", cfg.AWSSubnetID, subnet.VpcId, cfg.AWSVpcID)
 	}
+
 	// Ubuntu is the stock image of the region; services_ami may instead be
 	// the services box's own backup (the guide's rollback snapshot), which
 	// must never boot Nomad clients or builders.
@@ -131,6 +145,13 @@ func Deploy(ctx *pulumi.Context, cfg *config.Config) (*Installation, error) {
 	}, with); err != nil {
 		return nil, err
 	}
+	if cfg.CreateS3GatewayEndpoint && !net.S3GatewayEndpoint {
+		if in.S3Endpoint, err = components.NewS3Endpoint(ctx, "s3-endpoint", components.S3EndpointArgs{
+			VpcID: cfg.AWSVpcID, ServiceName: s3ServiceName(cfg), RouteTableID: net.RouteTableID,
+		}, with); err != nil {
+			return nil, err
+		}
+	}
 	enableBuilders := cfg.DesiredBuildersCount > 0
 	if in.SecurityGroups, err = components.NewSecurityGroups(ctx, "security-groups", components.SecurityGroupsArgs{
 		VpcID:          cfg.AWSVpcID,
@@ -146,7 +167,11 @@ func Deploy(ctx *pulumi.Context, cfg *config.Config) (*Installation, error) {
 	}
 	sg := in.SecurityGroups.IDs
 
-	proxy := components.Proxy{HTTPProxy: cfg.HTTPProxy, HTTPSProxy: cfg.HTTPSProxy, NoProxy: cfg.EffectiveNoProxy()}
+	proxy := components.Proxy{HTTPProxy: cfg.HTTPProxy, HTTPSProxy: cfg.HTTPSProxy, NoProxy: cfg.EffectiveNoProxy(net.VPCCIDR)}
+	if cfg.ProxyEnabled() && ctx.DryRun() {
+		_ = ctx.Log.Info(fmt.Sprintf("Proxy on every instance: http_proxy=%s https_proxy=%s no_proxy=%s (Nomad clients add the services box's private IP)",
+			cfg.HTTPProxy, cfg.HTTPSProxy, proxy.NoProxy), nil)
+	}
 	settings := components.InstanceSettings{KeyName: cfg.AWSSSHKeyName, IMDSHTTPTokens: cfg.IMDSHTTPTokens, VolumeType: cfg.RootVolumeType}
 
 	var servicesUserData pulumi.StringInput
@@ -244,6 +269,7 @@ func Deploy(ctx *pulumi.Context, cfg *config.Config) (*Installation, error) {
 		}
 	}
 
+	in.Preflight = checks
 	in.Outputs = outputs(cfg, in)
 	for k, v := range in.Outputs {
 		ctx.Export(k, v)
@@ -273,6 +299,10 @@ func outputs(cfg *config.Config, in *Installation) pulumi.Map {
 		"services_security_group_ids": pulumi.StringArray{sg[components.ServicesSG], sg[components.UsersSG]},
 	}
 	if in.NomadClients != nil {
+		c := in.Preflight.Capacity
+		out["nomad_jobs_per_client"] = pulumi.Float64(c.JobsPerClient)
+		out["nomad_fleet_job_capacity"] = pulumi.Float64(c.FleetJobs)
+		out["nomad_capacity"] = pulumi.String(in.Preflight.CapacityLine())
 		out["nomad_clients_asg_name"] = in.NomadClients.GroupName
 		out["nomad_security_group_ids"] = pulumi.StringArray{sg[components.NomadSG], sg[components.SSHSG]}
 	}

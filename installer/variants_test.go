@@ -192,11 +192,17 @@ func TestVariant_ProxiesSet(t *testing.T) {
 		"services":      r.only(t, "aws:ec2/instance:Instance").userData(t, "userDataBase64"),
 		"nomad clients": r.named(t, "aws:ec2/launchTemplate:LaunchTemplate", "name", "circleci_nomad_clients").userData(t, "userData"),
 	}
+	// no_proxy always covers the metadata service, the VPC and, for the
+	// clients, the services box by address.
+	noProxy := map[string]string{
+		"services":      `export no_proxy="localhost,.internal,169.254.169.254,169.254.169.123,10.0.0.0/16"`,
+		"nomad clients": `export no_proxy="localhost,.internal,169.254.169.254,169.254.169.123,10.0.0.0/16,` + servicesENIIP + `"`,
+	}
 	for who, s := range scripts {
 		for _, line := range []string{
 			`export http_proxy="http://proxy.example.com:3128"`,
 			`export https_proxy="http://proxy.example.com:3129"`,
-			`export no_proxy="localhost,.internal,169.254.169.254,169.254.169.123"`,
+			noProxy[who],
 			"/etc/systemd/system/docker.service.d/http-proxy.conf",
 		} {
 			if !strings.Contains(s, line) {

@@ -1,0 +1,120 @@
+package installer
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/circleci-server-pulumi/installer/config"
+	"github.com/circleci-server-pulumi/installer/preflight"
+)
+
+// network is what the lookups found out about the subnet and its VPC.
+type network struct {
+	preflight.Network
+	RouteTableID string
+}
+
+// lookupNetwork reads the subnet's VPC and route table (the subnet's own,
+// or the VPC's main one when the subnet has no explicit association).
+func lookupNetwork(ctx *pulumi.Context, cfg *config.Config, subnet *ec2.LookupSubnetResult, opts ...pulumi.InvokeOption) (*network, error) {
+	n := &network{Network: preflight.Network{
+		VPCID: cfg.AWSVpcID, SubnetID: cfg.AWSSubnetID, SubnetVPCID: subnet.VpcId, SubnetCIDR: subnet.CidrBlock,
+	}}
+	vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Id: pulumi.StringRef(cfg.AWSVpcID)}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("aws_vpc_id %q: looking up the VPC: %w", cfg.AWSVpcID, err)
+	}
+	n.VPCCIDR, n.DNSSupport = vpc.CidrBlock, vpc.EnableDnsSupport
+
+	rt, err := ec2.LookupRouteTable(ctx, &ec2.LookupRouteTableArgs{SubnetId: pulumi.StringRef(cfg.AWSSubnetID)}, opts...)
+	if err != nil {
+		rt, err = ec2.LookupRouteTable(ctx, &ec2.LookupRouteTableArgs{
+			VpcId:   pulumi.StringRef(subnet.VpcId),
+			Filters: []ec2.GetRouteTableFilter{{Name: "association.main", Values: []string{"true"}}},
+		}, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("aws_subnet_id %q: no route table is associated with it, nor a main one with its VPC: %w", cfg.AWSSubnetID, err)
+		}
+	}
+	n.RouteTableID = rt.RouteTableId
+	s3, err := ec2.GetPrefixList(ctx, &ec2.GetPrefixListArgs{Name: pulumi.StringRef(s3ServiceName(cfg))}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("looking up the S3 prefix list of %s: %w", cfg.AWSRegion, err)
+	}
+	for _, r := range rt.Routes {
+		switch {
+		case r.CidrBlock == "0.0.0.0/0" && strings.HasPrefix(r.GatewayId, "igw-"):
+			n.RouteToInternetGateway = true
+		case r.CidrBlock == "0.0.0.0/0" && (r.NatGatewayId != "" || r.InstanceId != "" || r.NetworkInterfaceId != "" || r.TransitGatewayId != ""):
+			// A NAT gateway, a NAT instance, or egress through a transit gateway.
+			n.RouteToNAT = true
+		case r.DestinationPrefixListId == s3.Id && r.VpcEndpointId != "":
+			n.S3GatewayEndpoint = true
+		}
+	}
+	return n, nil
+}
+
+// s3ServiceName is S3's endpoint service in the region.
+func s3ServiceName(cfg *config.Config) string {
+	if cfg.Partition() == config.China {
+		return "cn.com.amazonaws." + cfg.AWSRegion + ".s3"
+	}
+	return "com.amazonaws." + cfg.AWSRegion + ".s3"
+}
+
+// lookupInstanceType reads what AWS says about an instance type.
+func lookupInstanceType(ctx *pulumi.Context, key, name string, opts ...pulumi.InvokeOption) (preflight.InstanceType, error) {
+	t, err := ec2.GetInstanceType(ctx, &ec2.GetInstanceTypeArgs{InstanceType: name}, opts...)
+	if err != nil {
+		return preflight.InstanceType{}, fmt.Errorf("%s %q: AWS does not know this instance type here: %w", key, name, err)
+	}
+	return preflight.InstanceType{
+		Name: name, VCPUs: t.DefaultVcpus, Cores: t.DefaultCores, MemoryMiB: t.MemorySize,
+		SustainedClockGHz: t.SustainedClockSpeed, Architectures: t.SupportedArchitectures,
+	}, nil
+}
+
+// runPreflight checks the plan against the install guide's requirements
+// before anything is created. It reports every check once per preview and
+// every warning on each run; failures stop the program unless the stack
+// says preflight: warn.
+func runPreflight(ctx *pulumi.Context, cfg *config.Config, net *network, opts ...pulumi.InvokeOption) (preflight.Result, error) {
+	in := preflight.Input{
+		NomadEnabled:            cfg.EnableNomad,
+		BuildersEnabled:         cfg.DesiredBuildersCount > 0,
+		DailyActiveUsers:        cfg.DailyActiveUsers,
+		NomadClients:            cfg.DesiredClientsCount,
+		MaxNomadClients:         cfg.MaxClientsCount,
+		NomadJobMemoryMiB:       cfg.NomadJobMemoryMiB,
+		ServicesPublicIP:        cfg.ServicesPublicIP,
+		CreateS3GatewayEndpoint: cfg.CreateS3GatewayEndpoint,
+		Network:                 net.Network,
+		WarnOnly:                cfg.PreflightWarnOnly,
+	}
+	var err error
+	if in.Services, err = lookupInstanceType(ctx, "services_instance_type", cfg.ServicesInstanceType, opts...); err != nil {
+		return preflight.Result{}, err
+	}
+	if in.NomadEnabled {
+		if in.NomadClient, err = lookupInstanceType(ctx, "nomad_client_instance_type", cfg.NomadClientInstanceType, opts...); err != nil {
+			return preflight.Result{}, err
+		}
+	}
+	if in.BuildersEnabled {
+		if in.Builder, err = lookupInstanceType(ctx, "builder_instance_type", cfg.BuilderInstanceType, opts...); err != nil {
+			return preflight.Result{}, err
+		}
+	}
+	result := preflight.Run(in)
+	if ctx.DryRun() {
+		_ = ctx.Log.Info("Preflight (the install guide's requirements):\n"+result.Summary(), nil)
+	}
+	for _, w := range result.Warnings() {
+		_ = ctx.Log.Warn(w.String(), nil)
+	}
+	return result, result.Err()
+}
