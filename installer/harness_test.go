@@ -137,6 +137,7 @@ type awsMocks struct {
 type environment struct {
 	dnsSupport    bool
 	routes        []map[string]any // of the subnet's route table
+	ownS3Endpoint bool             // the S3 route is this installation's endpoint
 	instanceTypes map[string]instanceType
 }
 
@@ -243,6 +244,20 @@ func (m *awsMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 			routes[i] = r
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{"id": "rtb-0a1b2c3d4e5f60002", "routeTableId": "rtb-0a1b2c3d4e5f60002", "routes": routes}), nil
+	case "aws:ec2/getRouteTables:getRouteTables":
+		// Only asked for the route table with the S3 endpoint's route.
+		var ids []any
+		for _, r := range m.env.routes {
+			if r["destinationPrefixListId"] == s3PrefixList {
+				ids = append(ids, "rtb-0a1b2c3d4e5f60002")
+			}
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"ids": ids}), nil
+	case "aws:ec2/getVpcEndpoint:getVpcEndpoint":
+		if !m.env.ownS3Endpoint {
+			return nil, fmt.Errorf("no matching EC2 VPC Endpoint found")
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": "vpce-0123456789abcdef0"}), nil
 	case "aws:ec2/getPrefixList:getPrefixList":
 		return resource.NewPropertyMapFromMap(map[string]any{"id": s3PrefixList, "name": args.Args["name"].StringValue()}), nil
 	case "aws:ec2/getInstanceType:getInstanceType":

@@ -13,8 +13,9 @@ import (
 
 // network is what the lookups found out about the subnet and its VPC.
 type network struct {
-	preflight.Network
-	RouteTableID string
+	preflight.Network    // S3GatewayEndpoint: one this installation did not create
+	RouteTableID         string
+	OwnS3GatewayEndpoint bool // created by this installation (tagged with its prefix)
 }
 
 // lookupNetwork reads the subnet's VPC and route table (the subnet's own,
@@ -51,8 +52,35 @@ func lookupNetwork(ctx *pulumi.Context, cfg *config.Config, subnet *ec2.LookupSu
 		case r.CidrBlock == "0.0.0.0/0" && (r.NatGatewayId != "" || r.InstanceId != "" || r.NetworkInterfaceId != "" || r.TransitGatewayId != ""):
 			// A NAT gateway, a NAT instance, or egress through a transit gateway.
 			n.RouteToNAT = true
-		case r.DestinationPrefixListId == s3.Id && r.VpcEndpointId != "":
+		}
+	}
+	// The route table data source leaves gateway endpoint routes out; EC2's
+	// route filters still see them.
+	withS3, err := ec2.GetRouteTables(ctx, &ec2.GetRouteTablesArgs{
+		VpcId: pulumi.StringRef(subnet.VpcId),
+		Filters: []ec2.GetRouteTablesFilter{
+			{Name: "route-table-id", Values: []string{rt.RouteTableId}},
+			{Name: "route.destination-prefix-list-id", Values: []string{s3.Id}},
+		},
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("looking for an S3 gateway endpoint on %s: %w", rt.RouteTableId, err)
+	}
+	if len(withS3.Ids) > 0 {
+		// Ours (from an earlier `up` with create_s3_gateway_endpoint) keeps
+		// being managed; anyone else's is the endpoint the guide asks for.
+		_, err := ec2.LookupVpcEndpoint(ctx, &ec2.LookupVpcEndpointArgs{
+			VpcId:       pulumi.StringRef(subnet.VpcId),
+			ServiceName: pulumi.StringRef(s3ServiceName(cfg)),
+			Filters:     []ec2.GetVpcEndpointFilter{{Name: "tag:" + config.PrefixTag, Values: []string{cfg.Prefix}}},
+		}, opts...)
+		switch {
+		case err == nil:
+			n.OwnS3GatewayEndpoint = true
+		case strings.Contains(err.Error(), "no matching"):
 			n.S3GatewayEndpoint = true
+		default:
+			return nil, fmt.Errorf("looking up the S3 gateway endpoint of %s: %w", subnet.VpcId, err)
 		}
 	}
 	return n, nil

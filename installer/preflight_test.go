@@ -135,9 +135,16 @@ func TestPreflight_CreatesTheS3GatewayEndpointWhenAsked(t *testing.T) {
 	want(t, "service", ep.str("serviceName"), "com.amazonaws.eu-central-1.s3")
 	want(t, "type", ep.str("vpcEndpointType"), "Gateway")
 	want(t, "route table", strings.Join(strs(ep, "routeTableIds"), ","), "rtb-0a1b2c3d4e5f60002")
-	// With one already there, none is added.
+	// With someone else's already there, none is added.
 	r = deployIn(t, withRoutes(natRoute, s3Route), cfg, cfg["aws_vpc_id"])
 	if n := len(r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint")); r.err != nil || n != 0 {
 		t.Errorf("err %v, %d endpoints; want none added next to the existing one", r.err, n)
+	}
+	// The one this installation made on an earlier up stays managed.
+	env := withRoutes(natRoute, s3Route)
+	env.ownS3Endpoint = true
+	r = deployIn(t, env, cfg, cfg["aws_vpc_id"])
+	if n := len(r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint")); r.err != nil || n != 1 {
+		t.Errorf("err %v, %d endpoints; the installation's own endpoint must stay in the program", r.err, n)
 	}
 }

@@ -21,6 +21,14 @@
 // partition of the configured region (aws, aws-us-gov for us-gov-*, aws-cn
 // for cn-*), in account 123456789012. The fixture VPCs and subnets exist in
 // every region; availability zones are the region plus the fixture's suffix.
+// The AWS-managed prefix lists of gateway services (S3, DynamoDB) have ids
+// derived from their names, so they differ per region.
 //
-// Tests read what it did through Inventory, Operations and ARNs.
+// A gateway VPC endpoint adds a route to each of its route tables, and its
+// update or delete moves or removes them; the fixture route tables never
+// change. Like the real provider, getRouteTable leaves out local routes and
+// gateway endpoint routes; getRouteTables' route.* filters see them, as EC2
+// does, and so does Server.Routes.
+//
+// Tests read what it did through Inventory, Operations, ARNs and Routes.
 package standin

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"strings"
 )
 
 //go:embed fixtures/*.json
@@ -83,6 +84,16 @@ func loadFixtures() (*fixtureSet, error) {
 		}
 		fx.Subnets[i].cidr = n
 	}
+	for _, rt := range fx.RouteTables {
+		for _, r := range rt.Routes {
+			for k, v := range r {
+				if strings.HasPrefix(v, "{") && !contains(gatewayServiceKeys, strings.Trim(v, "{}")) {
+					return nil, fmt.Errorf("standin fixture route table %s: %s %s names no gateway service (one of %v)",
+						rt.ID, k, v, gatewayServiceKeys)
+				}
+			}
+		}
+	}
 	return fx, nil
 }
 
@@ -99,6 +110,15 @@ func (fx *fixtureSet) vpc(id string) *vpcFixture {
 	for i := range fx.VPCs {
 		if fx.VPCs[i].ID == id {
 			return &fx.VPCs[i]
+		}
+	}
+	return nil
+}
+
+func (fx *fixtureSet) routeTable(id string) *routeTableFixture {
+	for i := range fx.RouteTables {
+		if fx.RouteTables[i].ID == id {
+			return &fx.RouteTables[i]
 		}
 	}
 	return nil

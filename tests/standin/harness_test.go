@@ -22,6 +22,13 @@ const (
 	vpcID         = "vpc-0a1b2c3d4e5f67890"
 	subnetID      = "subnet-0f1e2d3c4b5a69788" // 10.0.1.0/24, internet gateway
 	privateSubnet = "subnet-0aaaaaaaaaaaaaaa1" // 10.0.2.0/24, NAT
+	s3Subnet      = "subnet-0ddddddddddddddd1" // 10.0.3.0/24, NAT and an S3 gateway endpoint
+	isolatedSub   = "subnet-0eeeeeeeeeeeeeee1" // 10.0.4.0/24, local route only
+	publicRT      = "rtb-0a1b2c3d4e5f60002"    // subnetID's
+	privateRT     = "rtb-0a1b2c3d4e5f60003"    // privateSubnet's
+	s3RT          = "rtb-0a1b2c3d4e5f60004"    // s3Subnet's, with the route of s3Endpoint
+	isolatedRT    = "rtb-0a1b2c3d4e5f60005"    // isolatedSub's
+	s3Endpoint    = "vpce-0ddddddddddddddd1"
 	noDNSVPC      = "vpc-0bbbbbbbbbbbbbbb2"
 	noDNSSubnet   = "subnet-0bbbbbbbbbbbbbbb3"
 	otherVPC      = "vpc-0ccccccccccccccc4"
@@ -314,6 +321,7 @@ const (
 	tOwner    = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
 	tCors     = "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2"
 	tRecord   = "aws:route53/record:Record"
+	tEndpoint = "aws:ec2/vpcEndpoint:VpcEndpoint"
 )
 
 func (h *harness) sg(name string) *live {

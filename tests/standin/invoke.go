@@ -25,8 +25,10 @@ var invokes = map[string]invokeFunc{
 	"aws:ec2/getVpc:getVpc":                         getVpc,
 	"aws:ec2/getRouteTable:getRouteTable":           getRouteTable,
 	"aws:ec2/getRouteTables:getRouteTables":         getRouteTables,
+	"aws:ec2/getPrefixList:getPrefixList":           getPrefixList,
 	"aws:ec2/getAmi:getAmi":                         getAmi,
 	"aws:ec2/getInstanceType:getInstanceType":       getInstanceType,
+	"aws:ec2/getVpcEndpoint:getVpcEndpoint":         getVpcEndpoint,
 }
 
 // Invoke answers the data sources the installer reads, from the fixtures.
@@ -270,6 +272,7 @@ func (c *call) routeTables(args resource.PropertyMap, withSubnetArg bool) ([]*ro
 	for i := range c.s.fx.RouteTables {
 		rt := &c.s.fx.RouteTables[i]
 		subnets := func() []string { return rt.SubnetIDs }
+		routes := routesOf(c.cfg, c.st, rt)
 		if (str(args, "vpcId") != "" && rt.VpcID != str(args, "vpcId")) ||
 			(withSubnetArg && str(args, "routeTableId") != "" && rt.ID != str(args, "routeTableId")) ||
 			(withSubnetArg && str(args, "subnetId") != "" && !contains(rt.SubnetIDs, str(args, "subnetId"))) ||
@@ -281,6 +284,12 @@ func (c *call) routeTables(args resource.PropertyMap, withSubnetArg bool) ([]*ro
 			"vpc-id":                func() []string { return []string{rt.VpcID} },
 			"association.subnet-id": subnets,
 			"association.main":      func() []string { return []string{boolStr(rt.Main)} },
+			// EC2 filters on the routes it holds, gateway endpoint routes
+			// included (their target is the gateway id vpce-...).
+			"route.destination-cidr-block":     routeValues(routes, "cidrBlock"),
+			"route.destination-prefix-list-id": routeValues(routes, "destinationPrefixListId"),
+			"route.gateway-id":                 routeValues(routes, "gatewayId", "vpcEndpointId"),
+			"route.nat-gateway-id":             routeValues(routes, "natGatewayId"),
 		}, nil)
 		if err != nil {
 			return nil, err
@@ -320,8 +329,13 @@ func getRouteTable(c *call, args resource.PropertyMap) (map[string]any, error) {
 		assocs = append(assocs, map[string]any{"main": false, "routeTableId": rt.ID, "subnetId": s, "gatewayId": "",
 			"routeTableAssociationId": fmt.Sprintf("rtbassoc-%x", sum[:])[:26]})
 	}
-	var routes []any
-	for _, r := range rt.Routes {
+	// The provider's routes leave out the local route and the routes of
+	// gateway VPC endpoints, as aws_route_table's data source does.
+	routes := []any{}
+	for _, r := range routesOf(c.cfg, c.st, rt) {
+		if !providerShows(r) {
+			continue
+		}
 		route := map[string]any{}
 		for k, v := range r {
 			route[k] = v

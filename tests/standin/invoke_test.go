@@ -65,7 +65,7 @@ func TestNetworkLookups(t *testing.T) {
 		t.Errorf("private subnet: igw %q nat %q", igw, nat)
 	}
 	tables, err := h.invoke("aws:ec2/getRouteTables:getRouteTables", map[string]any{"vpcId": vpcID})
-	if err != nil || len(tables["ids"].ArrayValue()) != 3 {
+	if err != nil || len(tables["ids"].ArrayValue()) != 5 {
 		t.Errorf("route tables %v, %v", tables, err)
 	}
 	_, err = h.invoke("aws:ec2/getRouteTable:getRouteTable", map[string]any{"subnetId": "subnet-0123456789abcdef0"})

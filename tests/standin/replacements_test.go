@@ -44,6 +44,8 @@ func TestReplacements(t *testing.T) {
 	h.up(tParam, "param", map[string]any{"name": "/circleci/p", "type": "SecureString", "value": secretV{"x"}})
 	h.up(tRecord, "record", map[string]any{"zoneId": "Z0123456789ABCDEFGHIJ", "name": "circleci.example.com", "type": "A", "ttl": 300,
 		"records": []string{"10.0.1.4"}})
+	h.up(tEndpoint, "endpoint", map[string]any{"vpcId": vpcID, "serviceName": "com.amazonaws.eu-central-1.s3",
+		"vpcEndpointType": "Gateway", "routeTableIds": []string{privateRT}, "tags": map[string]any{"Name": "circleci-s3"}})
 
 	set := func(m map[string]any, path string, v any) map[string]any {
 		m = copyProps(m)
@@ -100,6 +102,11 @@ func TestReplacements(t *testing.T) {
 		{"record", "zoneId", "Z2FDTNDATAQYW2", true},
 		{"record", "records", []string{"10.0.1.5"}, false},
 		{"record", "ttl", 60, false},
+		{"endpoint", "vpcId", otherVPC, true},
+		{"endpoint", "serviceName", "com.amazonaws.eu-central-1.dynamodb", true},
+		{"endpoint", "vpcEndpointType", "Interface", true},
+		{"endpoint", "routeTableIds", []string{isolatedRT}, false},
+		{"endpoint", "tags.Name", "renamed", false},
 	} {
 		t.Run(tc.resource+"."+tc.path, func(t *testing.T) {
 			d := h.diff(tc.resource, set(live(tc.resource), tc.path, tc.value))
