@@ -139,7 +139,7 @@ func runPreflight(ctx *pulumi.Context, cfg *config.Config, net *network, opts ..
 	}
 	result := preflight.Run(in)
 	if ctx.DryRun() {
-		_ = ctx.Log.Info("Preflight (the install guide's requirements):\n"+result.Summary(), nil)
+		_ = ctx.Log.Info(result.Summary(), nil)
 	}
 	for _, w := range result.Warnings() {
 		_ = ctx.Log.Warn(w.String(), nil)
