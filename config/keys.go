@@ -54,7 +54,7 @@ var Keys = []Key{
 	{Name: "enable_nomad", Kind: Integer, Default: "1", Doc: "1 provisions the Nomad client fleet that runs 2.0 jobs; 0 leaves it out."},
 	{Name: "max_clients_count", Kind: Integer, Default: "2", Doc: "Maximum number of Nomad clients."},
 	{Name: "desired_clients_count", Kind: Integer, Default: "1", Doc: "Desired number of Nomad clients; at most max_clients_count."},
-	{Name: "prefix", Kind: String, Default: "circleci", Doc: "Prefix of every AWS name, so that several installations can share a region: lowercase letters, digits, '-' and '_'."},
+	{Name: "prefix", Kind: String, Default: "circleci", Doc: "Prefix of every AWS name, so that several installations can share a region: lowercase letters, digits, '-' and '_'. Fixed for the life of an installation: AWS cannot rename its objects."},
 	{Name: "services_disable_api_termination", Kind: Boolean, Default: "true", Doc: "EC2 termination protection of the services box. Set false before `pulumi destroy` (or before an AMI change replaces the box)."},
 	{Name: "services_delete_on_termination", Kind: Boolean, Default: "false", Doc: "Delete the services box's root volume when the instance is terminated. false keeps the data volume for recovery."},
 	{Name: "force_destroy_s3_bucket", Kind: Boolean, Default: "false", Doc: "Let `pulumi destroy` delete the artifacts bucket even when it still holds objects."},

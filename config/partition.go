@@ -30,8 +30,3 @@ func (c *Config) Partition() Partition {
 	}
 	return Commercial
 }
-
-// ARN builds an ARN in the installation's partition.
-func (c *Config) ARN(service, region, account, resource string) string {
-	return "arn:" + c.Partition().Name + ":" + service + ":" + region + ":" + account + ":" + resource
-}

@@ -115,8 +115,8 @@ func TestPartition(t *testing.T) {
 		if got := cfg.Partition(); got != c.want {
 			t.Errorf("%s: partition %+v, want %+v", c.region, got, c.want)
 		}
-		if got := cfg.ARN("sqs", c.region, "1", "q"); !strings.HasPrefix(got, "arn:"+c.arnPart+":sqs:") {
-			t.Errorf("%s: ARN %s", c.region, got)
+		if got := cfg.Partition().Name; got != c.arnPart {
+			t.Errorf("%s: ARN partition %s, want %s", c.region, got, c.arnPart)
 		}
 	}
 }
