@@ -365,3 +365,42 @@ func TestNetworkFixtures(t *testing.T) {
 		t.Error("routes of an unknown route table")
 	}
 }
+
+// getVpcEndpoint finds live endpoints by VPC, service and tag, and says
+// "no matching" otherwise, as the provider's data source does.
+func TestGetVpcEndpoint(t *testing.T) {
+	h := newHarness(t, "eu-central-1")
+	const s3 = "com.amazonaws.eu-central-1.s3"
+	ep := h.up(tEndpoint, "s3", map[string]any{"vpcId": vpcID, "serviceName": s3, "vpcEndpointType": "Gateway",
+		"routeTableIds": []string{privateRT}, "tags": map[string]any{"circleci:prefix": "circleci"}})
+	byTag := func(value string) map[string]any {
+		return map[string]any{"vpcId": vpcID, "serviceName": s3,
+			"filters": []any{map[string]any{"name": "tag:circleci:prefix", "values": []string{value}}}}
+	}
+	cases := []struct {
+		name    string
+		args    map[string]any
+		wantErr string
+	}{
+		{"by tag", byTag("circleci"), ""},
+		{"by id", map[string]any{"id": ep.id}, ""},
+		{"another installation's tag", byTag("other"), "no matching EC2 VPC Endpoint found"},
+		{"another service", map[string]any{"vpcId": vpcID, "serviceName": "com.amazonaws.eu-central-1.dynamodb"}, "no matching EC2 VPC Endpoint found"},
+		{"an unknown filter", map[string]any{"filters": []any{map[string]any{"name": "color", "values": []string{"red"}}}}, "The filter 'color' is invalid"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := h.invoke("aws:ec2/getVpcEndpoint:getVpcEndpoint", c.args)
+			if c.wantErr != "" {
+				wantErr(t, err, c.wantErr)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res["id"].StringValue(); got != ep.id {
+				t.Errorf("found %s, want %s", got, ep.id)
+			}
+		})
+	}
+}
