@@ -200,3 +200,17 @@ func TestBootScripts_PassphraseReadWithoutTracing(t *testing.T) {
 		}
 	}
 }
+
+// Replicated gets the proxy when there is one, and is told there is none
+// otherwise (the Terraform installer always said no-proxy).
+func TestBootScripts_ReplicatedProxy(t *testing.T) {
+	scripts := renderedScripts(t)
+	for name, want := range map[string]string{
+		"services.sh":       `local-address="$PRIVATE_IP" no-proxy no-docker`,
+		"services-proxy.sh": `http-proxy="${https_proxy:-$http_proxy}" additional-no-proxy="$no_proxy" no-docker`,
+	} {
+		if !strings.Contains(scripts[name], want) {
+			t.Errorf("%s does not install Replicated with %q", name, want)
+		}
+	}
+}

@@ -253,6 +253,11 @@ func (m *awsMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 			}
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{"ids": ids}), nil
+	case "aws:ec2/getKeyPair:getKeyPair":
+		if name := args.Args["keyName"].StringValue(); name != "circleci-admin" {
+			return nil, fmt.Errorf("reading EC2 Key Pair: api error InvalidKeyPair.NotFound: The key pair '%s' does not exist", name)
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": "key-0123456789abcdef0", "keyName": "circleci-admin"}), nil
 	case "aws:ec2/getVpcEndpoint:getVpcEndpoint":
 		if !m.env.ownS3Endpoint {
 			return nil, fmt.Errorf("no matching EC2 VPC Endpoint found")

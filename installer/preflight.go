@@ -106,6 +106,20 @@ func lookupInstanceType(ctx *pulumi.Context, key, name string, opts ...pulumi.In
 	}, nil
 }
 
+// lookupKeyPair asks whether the region has the key pair. Only "no such
+// key pair" is an answer; any other failure (permissions, throttling) is
+// reported as it is.
+func lookupKeyPair(ctx *pulumi.Context, name string, opts ...pulumi.InvokeOption) (preflight.KeyPair, error) {
+	_, err := ec2.LookupKeyPair(ctx, &ec2.LookupKeyPairArgs{KeyName: pulumi.StringRef(name)}, opts...)
+	switch {
+	case err == nil:
+		return preflight.KeyPair{Name: name, Found: true}, nil
+	case strings.Contains(err.Error(), "InvalidKeyPair.NotFound") || strings.Contains(err.Error(), "no matching"):
+		return preflight.KeyPair{Name: name}, nil
+	}
+	return preflight.KeyPair{}, fmt.Errorf("aws_ssh_key_name %q: looking up the key pair: %w", name, err)
+}
+
 // runPreflight checks the plan against the install guide's requirements
 // before anything is created. It reports every check once per preview and
 // every warning on each run; failures stop the program unless the stack
@@ -124,6 +138,9 @@ func runPreflight(ctx *pulumi.Context, cfg *config.Config, net *network, opts ..
 		WarnOnly:                cfg.PreflightWarnOnly,
 	}
 	var err error
+	if in.KeyPair, err = lookupKeyPair(ctx, cfg.AWSSSHKeyName, opts...); err != nil {
+		return preflight.Result{}, err
+	}
 	if in.Services, err = lookupInstanceType(ctx, "services_instance_type", cfg.ServicesInstanceType, opts...); err != nil {
 		return preflight.Result{}, err
 	}

@@ -40,6 +40,8 @@ func TestPreflight_Environments(t *testing.T) {
 		{"1.0 builder not x86_64", publicAccount(), map[string]string{"desired_builders_count": "1", "builder_instance_type": "m6g.2xlarge"},
 			[]string{"builder_instance_type", "x86_64"}, nil, nil},
 		{"VPC without DNS support", dnsOff(), nil, []string{"aws_vpc_id", "enableDnsSupport"}, nil, nil},
+		{"key pair of another region", publicAccount(), map[string]string{"aws_ssh_key_name": "admin-us-east-1"},
+			[]string{"aws_ssh_key_name", "regional"}, nil, nil},
 		{"private subnet without NAT", withRoutes(), private, []string{"aws_subnet_id", "NAT"}, nil, nil},
 		{"Elastic IP on a private subnet", withRoutes(natRoute), nil, []string{"services_public_ip", "services_public_ip false"}, nil, nil},
 		{"private subnet with NAT, no S3 endpoint", withRoutes(natRoute), private, nil, []string{"s3-endpoint"}, nil},

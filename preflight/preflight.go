@@ -52,7 +52,14 @@ type Input struct {
 	ServicesPublicIP               bool // services_public_ip: an Elastic IP is planned
 	CreateS3GatewayEndpoint        bool // create_s3_gateway_endpoint
 	Network                        Network
+	KeyPair                        KeyPair
 	WarnOnly                       bool // preflight = "warn": failures become warnings
+}
+
+// KeyPair is whether AWS knows the configured EC2 key pair.
+type KeyPair struct {
+	Name  string // aws_ssh_key_name
+	Found bool
 }
 
 // Defaults for the job size that capacity is counted in: CircleCI's medium

@@ -48,6 +48,7 @@ var allChecks = []string{
 	CheckNomadClientSize, CheckNomadClientArch, CheckNomadJobFit, CheckNomadClientCount, CheckNomadClientMax,
 	CheckBuilderArch,
 	CheckSubnetVPC, CheckVPCDNS, CheckSubnetOutbound, CheckServicesPublicIP, CheckS3Endpoint, CheckSubnetSize,
+	CheckKeyPair,
 }
 
 // ids names checks as "name[key]".
@@ -91,6 +92,18 @@ func TestRun(t *testing.T) {
 			text: map[string][]string{
 				CheckServicesSize:     {"daily_active_users is not set", "<50 daily active users: 8 cores, 32 GB", "100GB"},
 				CheckNomadClientCount: {"daily_active_users not set", "desired_clients_count = 1"},
+			},
+		},
+		{
+			name: "key pair found",
+			edit: func(in *Input) { in.KeyPair = KeyPair{Name: "ops", Found: true} },
+		},
+		{
+			name: "key pair missing in the region",
+			edit: func(in *Input) { in.KeyPair = KeyPair{Name: "ops-us-east-1"} },
+			fail: []string{"key-pair[aws_ssh_key_name]"},
+			text: map[string][]string{
+				CheckKeyPair: {"aws_ssh_key_name = ops-us-east-1", "regional", "pulumi config set aws_ssh_key_name"},
 			},
 		},
 		{
@@ -425,7 +438,7 @@ func TestSummaryListsEveryCheck(t *testing.T) {
 	if want := len(allChecks) + 2; len(lines) != want {
 		t.Errorf("summary: expected %d lines (a count, %d checks, capacity), found %d:\n%s", want, len(allChecks), len(lines), s)
 	}
-	if want := "2 failed, 1 warning, 8 passed, 4 skipped"; !strings.Contains(lines[0], want) {
+	if want := "2 failed, 1 warning, 8 passed, 5 skipped"; !strings.Contains(lines[0], want) {
 		t.Errorf("summary head: expected %q, found %q", want, lines[0])
 	}
 	for i, c := range r.Checks {

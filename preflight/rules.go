@@ -24,6 +24,7 @@ const (
 	CheckServicesPublicIP = "services-public-ip"
 	CheckS3Endpoint       = "s3-endpoint"
 	CheckSubnetSize       = "subnet-size"
+	CheckKeyPair          = "key-pair"
 )
 
 type rule func(in Input, capacity Capacity) Check
@@ -33,6 +34,7 @@ var rules = []rule{
 	nomadClientSize, nomadClientArch, nomadJobFit, nomadClientCount, nomadClientMax,
 	builderArch,
 	subnetVPC, vpcDNS, subnetOutbound, servicesPublicIP, s3Endpoint, subnetSize,
+	keyPair,
 }
 
 func pass(name, key, format string, args ...any) Check {
@@ -66,6 +68,7 @@ const (
 	vpcKey      = "aws_vpc_id"
 	publicIPKey = "services_public_ip"
 	s3Key       = "create_s3_gateway_endpoint"
+	keyPairKey  = "aws_ssh_key_name"
 )
 
 // The guide's "GB" are taken as GiB, as AWS sizes memory: its m5.2xlarge
@@ -501,4 +504,18 @@ func subnetSize(in Input, _ Capacity) Check {
 			"%s: less than twice that, leaving little room for the VM service's machines, 1.0 builders and replacements; %s", found, quote)
 	}
 	return pass(CheckSubnetSize, subnetKey, "%s", found)
+}
+
+// keyPair: Installation Prerequisites ("Name of your AWS EC2 key pair").
+// Key pairs are regional: one made in another region is the usual miss.
+func keyPair(in Input, _ Capacity) Check {
+	if in.KeyPair.Name == "" {
+		return skip(CheckKeyPair, keyPairKey, "%s was not looked up", keyPairKey)
+	}
+	if in.KeyPair.Found {
+		return pass(CheckKeyPair, keyPairKey, "%s = %s exists in the region", keyPairKey, in.KeyPair.Name)
+	}
+	return fail(CheckKeyPair, keyPairKey,
+		fmt.Sprintf("import or create it in this region (aws ec2 import-key-pair --key-name %s ...), or pulumi config set %s <an existing key pair>", in.KeyPair.Name, keyPairKey),
+		"%s = %s: AWS has no such EC2 key pair in this region (key pairs are regional), so no instance could be launched with it", keyPairKey, in.KeyPair.Name)
 }

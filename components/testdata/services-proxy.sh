@@ -68,7 +68,8 @@ service docker restart
 
 echo "----- Installing Replicated 2.38.6"
 curl -fsSL -o /tmp/replicated-install.sh "https://get.replicated.com/docker?replicated_tag=2.38.6&replicated_ui_tag=2.38.6&replicated_operator_tag=2.38.6"
-bash /tmp/replicated-install.sh local-address="$PRIVATE_IP" no-proxy no-docker
+# Replicated and the app containers reach the internet through the proxy too.
+bash /tmp/replicated-install.sh local-address="$PRIVATE_IP" http-proxy="${https_proxy:-$http_proxy}" additional-no-proxy="$no_proxy" no-docker
 
 echo "----- Handing the installation's settings to the CircleCI app"
 config_dir=/var/lib/replicated/circle-config

@@ -59,8 +59,8 @@ func TestPreflight_BadPlansFailAtPreview(t *testing.T) {
 		want   []string
 	}{
 		{"undersized on a private subnet without NAT",
-			map[string]string{"aws_subnet_id": "subnet-0eeeeeeeeeeeeeee1", "services_instance_type": "m5.xlarge"},
-			[]string{"[services_instance_type]", "[aws_subnet_id]", "[services_public_ip]", "32 GB", "NAT"}},
+			map[string]string{"aws_subnet_id": "subnet-0eeeeeeeeeeeeeee1", "services_instance_type": "m5.xlarge", "aws_ssh_key_name": "admin-us-east-1"},
+			[]string{"[services_instance_type]", "[aws_subnet_id]", "[services_public_ip]", "[aws_ssh_key_name]", "32 GB", "NAT"}},
 		{"VPC without DNS support, undersized clients",
 			map[string]string{"aws_vpc_id": "vpc-0bbbbbbbbbbbbbbb2", "aws_subnet_id": "subnet-0bbbbbbbbbbbbbbb3", "nomad_client_instance_type": "m5.xlarge"},
 			[]string{"[aws_vpc_id]", "enableDnsSupport", "[nomad_client_instance_type]"}},

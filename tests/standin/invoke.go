@@ -29,6 +29,7 @@ var invokes = map[string]invokeFunc{
 	"aws:ec2/getAmi:getAmi":                         getAmi,
 	"aws:ec2/getInstanceType:getInstanceType":       getInstanceType,
 	"aws:ec2/getVpcEndpoint:getVpcEndpoint":         getVpcEndpoint,
+	"aws:ec2/getKeyPair:getKeyPair":                 getKeyPair,
 }
 
 // Invoke answers the data sources the installer reads, from the fixtures.
@@ -494,4 +495,19 @@ func getInstanceType(c *call, args resource.PropertyMap) (map[string]any, error)
 		out[k] = v
 	}
 	return out, nil
+}
+
+// getKeyPair answers ec2.LookupKeyPair by name, as DescribeKeyPairs does.
+func getKeyPair(c *call, args resource.PropertyMap) (map[string]any, error) {
+	name := str(args, "keyName")
+	if name == "" || !c.s.keyPairExists(name) {
+		return nil, awsErr("reading EC2 Key Pair", "EC2: DescribeKeyPairs", 400, "InvalidKeyPair.NotFound",
+			"The key pair '%s' does not exist", name)
+	}
+	sum := sha256.Sum256([]byte("key-pair/" + name))
+	id := fmt.Sprintf("key-%x", sum[:])[:21]
+	return map[string]any{
+		"id": id, "keyPairId": id, "keyName": name, "keyType": "rsa",
+		"arn": c.cfg.regional("ec2", "key-pair/"+name), "fingerprint": fmt.Sprintf("%x", sum[:20]),
+	}, nil
 }
