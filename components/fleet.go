@@ -16,10 +16,10 @@ type Image struct {
 	RootDeviceName string
 }
 
-// fleetArgs is what an auto scaled group of identical instances needs: a
-// launch template (AWS no longer offers launch configurations to new
-// accounts) and the group that launches from it.
-type fleetArgs struct {
+// Fleet is what every auto scaled group of identical instances is
+// configured with: a launch template (AWS no longer offers launch
+// configurations to new accounts) and the group that launches from it.
+type Fleet struct {
 	InstanceSettings
 	LaunchTemplateName string
 	GroupName          string
@@ -29,12 +29,17 @@ type fleetArgs struct {
 	InstanceType       string
 	SubnetID           string
 	SecurityGroupIDs   pulumi.StringArrayInput
-	InstanceProfile    pulumi.StringInput // nil: no instance role
 	VolumeSize         int
-	HopLimit           int
-	UserData           pulumi.StringInput
-	SpotPrice          string // empty: on-demand
 	Max, Desired       int
+}
+
+// fleetArgs is a Fleet with what its component decides for it.
+type fleetArgs struct {
+	Fleet
+	InstanceProfile pulumi.StringInput // nil: no instance role
+	HopLimit        int
+	UserData        pulumi.StringInput
+	SpotPrice       string // empty: on-demand
 	// RollingMinHealthy, when set, makes a new launch template version (a
 	// changed boot script or AMI) replace the instances, keeping that share
 	// of the group in service.

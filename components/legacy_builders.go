@@ -7,20 +7,10 @@ import (
 
 // LegacyBuildersArgs configures the CircleCI 1.0 builders.
 type LegacyBuildersArgs struct {
-	InstanceSettings
-	LaunchTemplateName  string
-	GroupName           string
+	Fleet
 	HookName            string
-	NameTag             string
-	Tags                map[string]string
-	Image               Image
-	InstanceType        string
-	SubnetID            string
-	SecurityGroupIDs    pulumi.StringArrayInput
 	InstanceProfile     pulumi.StringInput
-	VolumeSize          int
 	SpotPrice           string
-	Max, Desired        int
 	Proxy               Proxy
 	Region              string
 	PassphraseParameter pulumi.StringInput
@@ -56,22 +46,11 @@ func NewLegacyBuilders(ctx *pulumi.Context, name string, args LegacyBuildersArgs
 	}).(pulumi.StringOutput)
 
 	_, group, err := newFleet(ctx, name, fleetArgs{
-		InstanceSettings:   args.InstanceSettings,
-		LaunchTemplateName: args.LaunchTemplateName,
-		GroupName:          args.GroupName,
-		NameTag:            args.NameTag,
-		Tags:               args.Tags,
-		Image:              args.Image,
-		InstanceType:       args.InstanceType,
-		SubnetID:           args.SubnetID,
-		SecurityGroupIDs:   args.SecurityGroupIDs,
-		InstanceProfile:    args.InstanceProfile,
-		VolumeSize:         args.VolumeSize,
-		HopLimit:           hopsForHostOnly,
-		UserData:           script,
-		SpotPrice:          args.SpotPrice,
-		Max:                args.Max,
-		Desired:            args.Desired,
+		Fleet:           args.Fleet,
+		InstanceProfile: args.InstanceProfile,
+		HopLimit:        hopsForHostOnly,
+		UserData:        script,
+		SpotPrice:       args.SpotPrice,
 	}, parent)
 	if err != nil {
 		return nil, err

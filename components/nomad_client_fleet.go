@@ -6,21 +6,11 @@ import (
 
 // NomadClientFleetArgs configures the Nomad clients that run 2.0 jobs.
 type NomadClientFleetArgs struct {
-	InstanceSettings
-	LaunchTemplateName string
-	GroupName          string
-	NameTag            string
-	Tags               map[string]string
-	Image              Image
-	InstanceType       string
-	SubnetID           string
-	SecurityGroupIDs   pulumi.StringArrayInput
-	VolumeSize         int
-	Max, Desired       int
-	MinHealthyPercent  int
-	Proxy              Proxy
-	DockerVersion      string
-	NomadVersion       string
+	Fleet
+	MinHealthyPercent int
+	Proxy             Proxy
+	DockerVersion     string
+	NomadVersion      string
 	// ServicesPrivateIP is the Nomad server's address: the services box's
 	// network interface, which outlives the instance.
 	ServicesPrivateIP pulumi.StringInput
@@ -54,24 +44,12 @@ func NewNomadClientFleet(ctx *pulumi.Context, name string, args NomadClientFleet
 		}.Render()
 	}).(pulumi.StringOutput)
 
-	minHealthy := args.MinHealthyPercent
+	// Nomad clients get no instance role: jobs run on them.
 	lt, group, err := newFleet(ctx, name, fleetArgs{
-		InstanceSettings:   args.InstanceSettings,
-		LaunchTemplateName: args.LaunchTemplateName,
-		GroupName:          args.GroupName,
-		NameTag:            args.NameTag,
-		Tags:               args.Tags,
-		Image:              args.Image,
-		InstanceType:       args.InstanceType,
-		SubnetID:           args.SubnetID,
-		SecurityGroupIDs:   args.SecurityGroupIDs,
-		// Nomad clients get no instance role: jobs run on them.
-		VolumeSize:        args.VolumeSize,
+		Fleet:             args.Fleet,
 		HopLimit:          hopsForHostOnly,
 		UserData:          script,
-		Max:               args.Max,
-		Desired:           args.Desired,
-		RollingMinHealthy: &minHealthy,
+		RollingMinHealthy: &args.MinHealthyPercent,
 	}, pulumi.Parent(c))
 	if err != nil {
 		return nil, err
