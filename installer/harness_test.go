@@ -1,6 +1,8 @@
 package installer_test
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/base64"
 	"fmt"
 	"regexp"
@@ -187,7 +189,10 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	}
 	m.resources = append(m.resources, r)
 
-	id := fmt.Sprintf("%s-%04d", args.Name, m.counter)
+	// Ids derive from the resource's name, not from the order of
+	// registration, so that a plan can be compared across refactorings.
+	n := nameHash(args.TypeToken + "::" + args.Name)
+	id := fmt.Sprintf("%s-%04d", args.Name, n%10000)
 	out := args.Inputs.Copy()
 	arn := func(service, resourcePart string) resource.PropertyValue {
 		return resource.NewStringProperty(fmt.Sprintf("arn:%s:%s:%s:123456789012:%s", m.partition, service, m.region, resourcePart))
@@ -207,22 +212,28 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		id = r.str("bucket")
 		out["arn"] = resource.NewStringProperty("arn:" + m.partition + ":s3:::" + id)
 	case "aws:ec2/securityGroup:SecurityGroup":
-		id = fmt.Sprintf("sg-%017x", m.counter)
+		id = fmt.Sprintf("sg-%017x", n)
 	case "aws:ec2/networkInterface:NetworkInterface":
-		id = fmt.Sprintf("eni-%017x", m.counter)
+		id = fmt.Sprintf("eni-%017x", n)
 		out["privateIp"] = resource.NewStringProperty(servicesENIIP)
 	case "aws:ec2/eip:Eip":
 		out["publicIp"] = resource.NewStringProperty(elasticIP)
 	case "aws:ec2/instance:Instance":
-		id = fmt.Sprintf("i-%017x", m.counter)
+		id = fmt.Sprintf("i-%017x", n)
 		out["privateIp"] = resource.NewStringProperty(servicesENIIP)
 	case "aws:ec2/launchTemplate:LaunchTemplate":
-		id = fmt.Sprintf("lt-%017x", m.counter)
+		id = fmt.Sprintf("lt-%017x", n)
 		out["latestVersion"] = resource.NewNumberProperty(1)
 	case "aws:route53/record:Record":
 		out["fqdn"] = resource.NewStringProperty(r.str("name"))
 	}
 	return id, out, nil
+}
+
+// nameHash is a stable 60-bit number for a resource.
+func nameHash(s string) uint64 {
+	sum := sha256.Sum256([]byte(s))
+	return binary.BigEndian.Uint64(sum[:8]) >> 4
 }
 
 func (m *awsMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
