@@ -5,6 +5,8 @@ import (
 	"embed"
 	"strings"
 	"text/template"
+
+	"github.com/circleci-server-pulumi/installer/config"
 )
 
 //go:embed scripts/*.tmpl
@@ -20,32 +22,9 @@ const (
 	BuilderDockerVersion = "17.03.2~ce-0~ubuntu-xenial"
 )
 
-// Proxy is the proxy environment every boot script exports.
-type Proxy struct {
-	HTTPProxy  string
-	HTTPSProxy string
-	NoProxy    string // already including the metadata addresses when a proxy is set
-}
-
-// ProxyEnabled says whether the boot script configures a proxy for Docker.
-func (p Proxy) ProxyEnabled() bool { return p.HTTPProxy != "" || p.HTTPSProxy != "" }
-
-// bypassing adds a host to no_proxy when a proxy is set. Ubuntu 16.04's
-// curl does not match CIDRs in no_proxy, so the services box's address is
-// named on its own.
-func (p Proxy) bypassing(host string) Proxy {
-	if p.ProxyEnabled() && host != "" {
-		if p.NoProxy != "" {
-			p.NoProxy += ","
-		}
-		p.NoProxy += host
-	}
-	return p
-}
-
 // ServicesScript is what the services box's boot script needs to know.
 type ServicesScript struct {
-	Proxy
+	config.Proxy
 	DockerVersion       string
 	ReplicatedVersion   string
 	QueueURL            string
@@ -58,7 +37,7 @@ type ServicesScript struct {
 
 // NomadClientScript is what a Nomad client's boot script needs to know.
 type NomadClientScript struct {
-	Proxy
+	config.Proxy
 	DockerVersion     string
 	NomadVersion      string
 	ServicesPrivateIP string
@@ -66,7 +45,7 @@ type NomadClientScript struct {
 
 // BuilderScript is what a 1.0 builder's boot script needs to know.
 type BuilderScript struct {
-	Proxy
+	config.Proxy
 	BuilderDockerVersion string
 	Region               string
 	ServicesPrivateIP    string

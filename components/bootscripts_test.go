@@ -12,20 +12,22 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/circleci-server-pulumi/installer/config"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden boot scripts in testdata/")
 
 var (
-	noProxy   = Proxy{}
-	withProxy = Proxy{HTTPProxy: "http://proxy.example.com:3128", HTTPSProxy: "http://proxy.example.com:3128", NoProxy: "localhost,169.254.169.254,169.254.169.123"}
+	noProxy   = config.Proxy{}
+	withProxy = config.Proxy{HTTPProxy: "http://proxy.example.com:3128", HTTPSProxy: "http://proxy.example.com:3128", NoProxy: "localhost,169.254.169.254,169.254.169.123"}
 )
 
 // renderedScripts are the boot scripts under test, with and without a proxy.
 func renderedScripts(t *testing.T) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for suffix, proxy := range map[string]Proxy{"": noProxy, "-proxy": withProxy} {
+	for suffix, proxy := range map[string]config.Proxy{"": noProxy, "-proxy": withProxy} {
 		services, err := ServicesScript{
 			Proxy: proxy, DockerVersion: "5:18.09.9~3-0~ubuntu-xenial",
 			QueueURL: "https://sqs.eu-central-1.amazonaws.com/123456789012/circleci_shutdown_queue",

@@ -10,12 +10,6 @@ import (
 	"github.com/circleci-server-pulumi/installer/config"
 )
 
-// Image is an AMI and the device its root volume is on.
-type Image struct {
-	ID             string
-	RootDeviceName string
-}
-
 // Fleet is what every auto scaled group of identical instances is
 // configured with: a launch template (AWS no longer offers launch
 // configurations to new accounts) and the group that launches from it.
@@ -28,7 +22,7 @@ type Fleet struct {
 	Image              Image
 	InstanceType       string
 	SubnetID           string
-	SecurityGroupIDs   pulumi.StringArrayInput
+	SecurityGroupIDs   pulumi.StringArrayInput // from SecurityGroups.Machines; which groups: Attachments (security_groups.go)
 	VolumeSize         int
 	Max, Desired       int
 }
@@ -46,17 +40,32 @@ type fleetArgs struct {
 	RollingMinHealthy *int
 }
 
+// newFleet creates the launch template and the group that launches from it.
 func newFleet(ctx *pulumi.Context, name string, a fleetArgs, opts ...pulumi.ResourceOption) (*ec2.LaunchTemplate, *autoscaling.Group, error) {
 	all := map[string]string{"Name": a.NameTag}
 	for k, v := range a.Tags {
 		all[k] = v
 	}
+	lt, err := ec2.NewLaunchTemplate(ctx, name+"-launch-template", launchTemplateArgs(a, all), opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	group, err := autoscaling.NewGroup(ctx, name+"-asg", groupArgs(a, all, lt), opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return lt, group, nil
+}
+
+// launchTemplateArgs describes the fleet's instances; every tag goes on
+// the instances and their volumes.
+func launchTemplateArgs(a fleetArgs, all map[string]string) *ec2.LaunchTemplateArgs {
 	tags := pulumi.ToStringMap(all)
 	var tagSpecs ec2.LaunchTemplateTagSpecificationArray
 	for _, kind := range []string{"instance", "volume"} {
 		tagSpecs = append(tagSpecs, &ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String(kind), Tags: tags})
 	}
-	ltArgs := &ec2.LaunchTemplateArgs{
+	args := &ec2.LaunchTemplateArgs{
 		Name:                 pulumi.String(a.LaunchTemplateName),
 		Description:          pulumi.String(a.NameTag + " instances"),
 		ImageId:              pulumi.String(a.Image.ID),
@@ -84,25 +93,26 @@ func newFleet(ctx *pulumi.Context, name string, a fleetArgs, opts ...pulumi.Reso
 		TagSpecifications: tagSpecs,
 	}
 	if a.InstanceProfile != nil {
-		ltArgs.IamInstanceProfile = &ec2.LaunchTemplateIamInstanceProfileArgs{Name: a.InstanceProfile}
+		args.IamInstanceProfile = &ec2.LaunchTemplateIamInstanceProfileArgs{Name: a.InstanceProfile}
 	}
 	if a.SpotPrice != "" {
-		ltArgs.InstanceMarketOptions = &ec2.LaunchTemplateInstanceMarketOptionsArgs{
+		args.InstanceMarketOptions = &ec2.LaunchTemplateInstanceMarketOptionsArgs{
 			MarketType:  pulumi.String("spot"),
 			SpotOptions: &ec2.LaunchTemplateInstanceMarketOptionsSpotOptionsArgs{MaxPrice: pulumi.String(a.SpotPrice)},
 		}
 	}
-	lt, err := ec2.NewLaunchTemplate(ctx, name+"-launch-template", ltArgs, opts...)
-	if err != nil {
-		return nil, nil, err
-	}
+	return args
+}
 
+// groupArgs describes the group: its size, the exact template version, and
+// the tags it propagates.
+func groupArgs(a fleetArgs, all map[string]string, lt *ec2.LaunchTemplate) *autoscaling.GroupArgs {
 	var groupTags autoscaling.GroupTagArray
 	// Provider default tags do not reach what a group launches; these do.
 	for _, k := range config.SortedKeys(all) {
 		groupTags = append(groupTags, &autoscaling.GroupTagArgs{Key: pulumi.String(k), Value: pulumi.String(all[k]), PropagateAtLaunch: pulumi.Bool(true)})
 	}
-	groupArgs := &autoscaling.GroupArgs{
+	args := &autoscaling.GroupArgs{
 		Name:               pulumi.String(a.GroupName),
 		VpcZoneIdentifiers: pulumi.StringArray{pulumi.String(a.SubnetID)},
 		MinSize:            pulumi.Int(0),
@@ -118,16 +128,12 @@ func newFleet(ctx *pulumi.Context, name string, a fleetArgs, opts ...pulumi.Reso
 		Tags: groupTags,
 	}
 	if a.RollingMinHealthy != nil {
-		groupArgs.InstanceRefresh = &autoscaling.GroupInstanceRefreshArgs{
+		args.InstanceRefresh = &autoscaling.GroupInstanceRefreshArgs{
 			Strategy: pulumi.String("Rolling"),
 			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
 				MinHealthyPercentage: pulumi.Int(*a.RollingMinHealthy),
 			},
 		}
 	}
-	group, err := autoscaling.NewGroup(ctx, name+"-asg", groupArgs, opts...)
-	if err != nil {
-		return nil, nil, err
-	}
-	return lt, group, nil
+	return args
 }

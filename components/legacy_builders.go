@@ -3,15 +3,19 @@ package components
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/circleci-server-pulumi/installer/config"
 )
 
 // LegacyBuildersArgs configures the CircleCI 1.0 builders.
 type LegacyBuildersArgs struct {
+	// Fleet.SecurityGroupIDs are SecurityGroups.Machines.Builders: which groups
+	// is Attachments.Builders, next to their rules in security_groups.go.
 	Fleet
 	HookName            string
 	InstanceProfile     pulumi.StringInput
 	SpotPrice           string
-	Proxy               Proxy
+	Proxy               config.Proxy
 	Region              string
 	PassphraseParameter pulumi.StringInput
 	ServicesPrivateIP   pulumi.StringInput
@@ -38,7 +42,7 @@ func NewLegacyBuilders(ctx *pulumi.Context, name string, args LegacyBuildersArgs
 	parent := pulumi.Parent(c)
 	script := pulumi.All(args.ServicesPrivateIP, args.PassphraseParameter).ApplyT(func(v []any) (string, error) {
 		return BuilderScript{
-			Proxy:               args.Proxy.bypassing(v[0].(string)),
+			Proxy:               args.Proxy.Bypassing(v[0].(string)),
 			Region:              args.Region,
 			ServicesPrivateIP:   v[0].(string),
 			PassphraseParameter: v[1].(string),

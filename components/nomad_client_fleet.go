@@ -2,13 +2,17 @@ package components
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/circleci-server-pulumi/installer/config"
 )
 
 // NomadClientFleetArgs configures the Nomad clients that run 2.0 jobs.
 type NomadClientFleetArgs struct {
+	// Fleet.SecurityGroupIDs are SecurityGroups.Machines.NomadClients: which groups
+	// is Attachments.NomadClients, next to their rules in security_groups.go.
 	Fleet
 	MinHealthyPercent int
-	Proxy             Proxy
+	Proxy             config.Proxy
 	DockerVersion     string
 	NomadVersion      string
 	// ServicesPrivateIP is the Nomad server's address: the services box's
@@ -37,7 +41,7 @@ func NewNomadClientFleet(ctx *pulumi.Context, name string, args NomadClientFleet
 	}
 	script := args.ServicesPrivateIP.ToStringOutput().ApplyT(func(ip string) (string, error) {
 		return NomadClientScript{
-			Proxy:             args.Proxy.bypassing(ip),
+			Proxy:             args.Proxy.Bypassing(ip),
 			DockerVersion:     args.DockerVersion,
 			NomadVersion:      args.NomadVersion,
 			ServicesPrivateIP: ip,

@@ -1,7 +1,16 @@
 // Package components holds the parts of a CircleCI Server 2.19 installation
-// on AWS, one ComponentResource each: the instance identity (IAM), the
-// artifacts bucket, the shutdown queue, the security groups, the services
-// box, the Nomad client fleet, the 1.0 builders and the DNS record.
+// on AWS, one ComponentResource each, each in the file named for it: the
+// passphrase parameter (passphrase.go), the instance identity (iam.go), the
+// artifacts bucket (artifact_store.go) and its S3 gateway endpoint
+// (s3_endpoint.go), the shutdown queue (shutdown_queue.go), the security
+// groups (security_groups.go), the services box (services_box.go), the
+// Nomad client fleet (nomad_client_fleet.go), the 1.0 builders
+// (legacy_builders.go) and the DNS record (dns.go).
+//
+// Shared plumbing: instance.go (what every instance shares), fleet.go
+// (launch template and auto scaling group), bootscripts.go (the boot
+// scripts, rendered from scripts/ by the component that uses them) and
+// policy.go (IAM documents).
 package components
 
 import (

@@ -7,7 +7,7 @@ import (
 
 // S3EndpointArgs configures the S3 gateway endpoint.
 type S3EndpointArgs struct {
-	VpcID        string
+	VPCID        string
 	ServiceName  string // com.amazonaws.<region>.s3 (cn.com.amazonaws.<region>.s3 in China)
 	RouteTableID string // the installation subnet's route table
 }
@@ -27,7 +27,7 @@ func NewS3Endpoint(ctx *pulumi.Context, name string, args S3EndpointArgs, opts .
 		return nil, err
 	}
 	ep, err := ec2.NewVpcEndpoint(ctx, name+"-gateway", &ec2.VpcEndpointArgs{
-		VpcId:           pulumi.String(args.VpcID),
+		VpcId:           pulumi.String(args.VPCID),
 		ServiceName:     pulumi.String(args.ServiceName),
 		VpcEndpointType: pulumi.String("Gateway"),
 		RouteTableIds:   pulumi.StringArray{pulumi.String(args.RouteTableID)},

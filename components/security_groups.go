@@ -11,20 +11,52 @@ import (
 	"github.com/circleci-server-pulumi/installer/config"
 )
 
-// Security group keys. Each names one group of the Terraform installer.
+// GroupKey names one security group of the Terraform installer.
+type GroupKey string
+
+// The installation's security groups.
 const (
-	BuildersSG      = "builders"       // 1.0 builders, among themselves
-	ServicesSG      = "services"       // the services box, internal traffic
-	BuildersAdminSG = "builders_admin" // 1.0 builders, reached by the services box
-	UsersSG         = "users"          // the services box (and 1.0 builders), reached by people
-	VMSG            = "vm"             // VMs that vm-service launches for remote Docker and machine jobs
-	NomadSG         = "nomad"          // Nomad clients
-	SSHSG           = "ssh"            // SSH into Nomad clients
+	BuildersSG      GroupKey = "builders"       // 1.0 builders, among themselves
+	ServicesSG      GroupKey = "services"       // the services box, internal traffic
+	BuildersAdminSG GroupKey = "builders_admin" // 1.0 builders, reached by the services box
+	UsersSG         GroupKey = "users"          // the services box (and 1.0 builders), reached by people
+	VMSG            GroupKey = "vm"             // VMs that vm-service launches for remote Docker and machine jobs
+	NomadSG         GroupKey = "nomad"          // Nomad clients
+	SSHSG           GroupKey = "ssh"            // SSH into Nomad clients
 )
+
+// MachineGroups says which groups each kind of machine is in.
+type MachineGroups struct {
+	ServicesBox  []GroupKey
+	NomadClients []GroupKey
+	Builders     []GroupKey
+	// VM is the group of the VMs that vm-service launches; its settings
+	// (in the admin console) take a single group.
+	VM GroupKey
+}
+
+// Attachments is the one place that says which groups each machine is in:
+// SecurityGroups hands their ids to the components through Machines, and
+// the tests of the rules below read it from here.
+var Attachments = MachineGroups{
+	ServicesBox:  []GroupKey{ServicesSG, UsersSG},
+	NomadClients: []GroupKey{NomadSG, SSHSG},
+	Builders:     []GroupKey{BuildersSG, BuildersAdminSG, UsersSG},
+	VM:           VMSG,
+}
+
+// MachineGroupIDs are the ids of the groups each kind of machine is in, as
+// Attachments says. NomadClients is nil when the Nomad fleet is left out.
+type MachineGroupIDs struct {
+	ServicesBox  pulumi.StringArray
+	NomadClients pulumi.StringArray
+	Builders     pulumi.StringArray
+	VM           pulumi.StringOutput
+}
 
 // Group is one security group.
 type Group struct {
-	Key         string
+	Key         GroupKey
 	Name        string
 	Description string
 }
@@ -32,15 +64,15 @@ type Group struct {
 // Rule is one ingress or egress rule, with a single source or destination:
 // either a CIDR block or another group of the installation.
 type Rule struct {
-	Group    string // the group the rule belongs to
+	Group    GroupKey // the group the rule belongs to
 	Egress   bool
 	Protocol string // "tcp", "udp" or "-1" (all)
 	FromPort int
 	ToPort   int
-	CIDR     string // a CIDR block, or
-	Peer     string // the key of a group of this installation
-	Who      string // who the rule admits, for people
-	Why      string // what the traffic is for, from the guide's port tables
+	CIDR     string   // a CIDR block, or
+	Peer     GroupKey // a group of this installation
+	Who      string   // who the rule admits, for people
+	Why      string   // what the traffic is for, from the guide's port tables
 }
 
 // Ports renders the rule's port range for people.
@@ -65,7 +97,7 @@ func (r Rule) Description() string {
 
 // SecurityGroupsArgs configures the installation's security groups.
 type SecurityGroupsArgs struct {
-	VpcID          string
+	VPCID          string
 	SubnetCIDR     string // everything this installer launches lives in that subnet
 	Names          config.Names
 	AdminCIDRs     []string
@@ -95,69 +127,99 @@ func SecurityGroupPlan(a SecurityGroupsArgs) ([]Group, []Rule) {
 		)
 	}
 
-	var rules []Rule
-	fromCIDRs := func(group, proto string, from, to int, cidrs []string, who, why string) {
-		for _, c := range cidrs {
-			rules = append(rules, Rule{Group: group, Protocol: proto, FromPort: from, ToPort: to, CIDR: c, Who: who, Why: why})
-		}
-	}
-	fromPeer := func(group, proto string, from, to int, peer, who, why string) {
-		rules = append(rules, Rule{Group: group, Protocol: proto, FromPort: from, ToPort: to, Peer: peer, Who: who, Why: why})
-	}
-	egress := func(group string) {
-		rules = append(rules, Rule{Group: group, Egress: true, Protocol: "-1", CIDR: "0.0.0.0/0", Who: "anywhere", Why: "All outbound traffic"})
-	}
-	subnet := []string{a.SubnetCIDR}
-	const (
-		admins   = "administrators (admin_cidr_blocks)"
-		users    = "users (user_cidr_blocks)"
-		rerun    = "SSH rerun users (ssh_rerun_cidr_blocks)"
-		inSubnet = "the installation subnet"
-	)
-
-	// Services box, facing people.
-	fromCIDRs(UsersSG, "tcp", 80, 80, a.UserCIDRs, users, "HTTP web app, API and webhooks")
-	fromCIDRs(UsersSG, "tcp", 443, 443, a.UserCIDRs, users, "HTTPS web app, API and webhooks")
-	fromCIDRs(UsersSG, "tcp", 7171, 7171, a.UserCIDRs, users, "Artifacts access")
-	fromCIDRs(UsersSG, "tcp", 8081, 8081, a.UserCIDRs, users, "Artifacts access")
-	fromCIDRs(UsersSG, "tcp", 22, 22, a.AdminCIDRs, admins, "SSH")
-	fromCIDRs(UsersSG, "tcp", 8800, 8800, a.AdminCIDRs, admins, "Replicated admin console")
-	// Services box, facing Nomad clients (and anything else in the subnet).
-	fromCIDRs(UsersSG, "tcp", 4647, 4647, subnet, inSubnet, "Nomad server RPC from Nomad clients")
-	fromCIDRs(UsersSG, "tcp", 8585, 8585, subnet, inSubnet, "Job output from Nomad clients")
-	fromCIDRs(UsersSG, "tcp", 7171, 7171, subnet, inSubnet, "Internal communication with Nomad clients")
-	fromCIDRs(UsersSG, "tcp", 3001, 3001, subnet, inSubnet, "Internal communication with Nomad clients")
-	fromCIDRs(UsersSG, "udp", 8125, 8125, subnet, inSubnet, "Metrics (statsd) from Nomad clients")
-
-	fromPeer(ServicesSG, "-1", 0, 0, BuildersSG, "1.0 builders", "All traffic from 1.0 builders")
-	egress(ServicesSG)
-
-	if a.EnableBuilders {
-		fromPeer(BuildersSG, "-1", 0, 0, BuildersSG, "1.0 builders", "All traffic among 1.0 builders")
-		fromPeer(BuildersAdminSG, "tcp", 443, 443, ServicesSG, "the services box", "Builder API from the services box")
-		fromCIDRs(UsersSG, "tcp", 64535, 65535, a.SSHRerunCIDRs, rerun, "SSH into 1.0 builds")
-	}
-	egress(BuildersSG)
-
-	fromCIDRs(VMSG, "tcp", 22, 22, a.SSHRerunCIDRs, rerun, "SSH into machine and remote Docker jobs")
-	fromCIDRs(VMSG, "tcp", 22, 22, subnet, inSubnet, "SSH from Nomad clients and vm-service")
-	fromCIDRs(VMSG, "tcp", 2376, 2376, subnet, inSubnet, "Remote Docker API from jobs")
-	fromCIDRs(VMSG, "tcp", 54782, 54782, subnet, inSubnet, "VM agent from the services box")
-	egress(VMSG)
-
+	p := &rulePlan{a: a, subnet: []string{a.SubnetCIDR}}
+	p.servicesBox()
+	p.builders()
+	p.vms()
 	if a.EnableNomad {
-		fromCIDRs(NomadSG, "tcp", 4646, 4648, subnet, inSubnet, "Nomad HTTP, RPC and Serf from the services box")
-		fromPeer(NomadSG, "tcp", 8585, 8585, ServicesSG, "the services box", "Internal communication with the services box")
-		fromPeer(NomadSG, "tcp", 7171, 7171, ServicesSG, "the services box", "Internal communication with the services box")
-		fromPeer(NomadSG, "tcp", 3001, 3001, ServicesSG, "the services box", "Internal communication with the services box")
-		fromCIDRs(NomadSG, "tcp", 64535, 65535, a.SSHRerunCIDRs, rerun, "Rerun job with SSH")
-		fromCIDRs(NomadSG, "tcp", 80, 80, a.AdminCIDRs, admins, "CircleCI admin API")
-		fromCIDRs(NomadSG, "tcp", 443, 443, a.AdminCIDRs, admins, "CircleCI admin API")
-		egress(NomadSG)
-		fromCIDRs(SSHSG, "tcp", 22, 22, a.AdminCIDRs, admins, "SSH")
-		egress(SSHSG)
+		p.nomadClients()
 	}
-	return groups, dedupe(rules)
+	return groups, dedupe(p.rules)
+}
+
+// rulePlan collects the rules of SecurityGroupPlan, machine by machine.
+type rulePlan struct {
+	a      SecurityGroupsArgs
+	subnet []string
+	rules  []Rule
+}
+
+// Who the rules admit, for people.
+const (
+	admins   = "administrators (" + config.KeyAdminCIDRBlocks + ")"
+	users    = "users (" + config.KeyUserCIDRBlocks + ")"
+	rerun    = "SSH rerun users (" + config.KeySSHRerunCIDRBlocks + ")"
+	inSubnet = "the installation subnet"
+)
+
+func (p *rulePlan) fromCIDRs(group GroupKey, proto string, from, to int, cidrs []string, who, why string) {
+	for _, c := range cidrs {
+		p.rules = append(p.rules, Rule{Group: group, Protocol: proto, FromPort: from, ToPort: to, CIDR: c, Who: who, Why: why})
+	}
+}
+
+func (p *rulePlan) fromPeer(group GroupKey, proto string, from, to int, peer GroupKey, who, why string) {
+	p.rules = append(p.rules, Rule{Group: group, Protocol: proto, FromPort: from, ToPort: to, Peer: peer, Who: who, Why: why})
+}
+
+func (p *rulePlan) egress(group GroupKey) {
+	p.rules = append(p.rules, Rule{Group: group, Egress: true, Protocol: "-1", CIDR: "0.0.0.0/0", Who: "anywhere", Why: "All outbound traffic"})
+}
+
+// servicesBox: the services box's groups (Attachments.ServicesBox).
+func (p *rulePlan) servicesBox() {
+	a, subnet := p.a, p.subnet
+	// Facing people.
+	p.fromCIDRs(UsersSG, "tcp", 80, 80, a.UserCIDRs, users, "HTTP web app, API and webhooks")
+	p.fromCIDRs(UsersSG, "tcp", 443, 443, a.UserCIDRs, users, "HTTPS web app, API and webhooks")
+	p.fromCIDRs(UsersSG, "tcp", 7171, 7171, a.UserCIDRs, users, "Artifacts access")
+	p.fromCIDRs(UsersSG, "tcp", 8081, 8081, a.UserCIDRs, users, "Artifacts access")
+	p.fromCIDRs(UsersSG, "tcp", 22, 22, a.AdminCIDRs, admins, "SSH")
+	p.fromCIDRs(UsersSG, "tcp", 8800, 8800, a.AdminCIDRs, admins, "Replicated admin console")
+	// Facing Nomad clients (and anything else in the subnet).
+	p.fromCIDRs(UsersSG, "tcp", 4647, 4647, subnet, inSubnet, "Nomad server RPC from Nomad clients")
+	p.fromCIDRs(UsersSG, "tcp", 8585, 8585, subnet, inSubnet, "Job output from Nomad clients")
+	p.fromCIDRs(UsersSG, "tcp", 7171, 7171, subnet, inSubnet, "Internal communication with Nomad clients")
+	p.fromCIDRs(UsersSG, "tcp", 3001, 3001, subnet, inSubnet, "Internal communication with Nomad clients")
+	p.fromCIDRs(UsersSG, "udp", 8125, 8125, subnet, inSubnet, "Metrics (statsd) from Nomad clients")
+
+	p.fromPeer(ServicesSG, "-1", 0, 0, BuildersSG, "1.0 builders", "All traffic from 1.0 builders")
+	p.egress(ServicesSG)
+}
+
+// builders: the 1.0 builders' groups (Attachments.Builders). The groups
+// exist always, as in the Terraform installer; their rules only with builders.
+func (p *rulePlan) builders() {
+	if p.a.EnableBuilders {
+		p.fromPeer(BuildersSG, "-1", 0, 0, BuildersSG, "1.0 builders", "All traffic among 1.0 builders")
+		p.fromPeer(BuildersAdminSG, "tcp", 443, 443, ServicesSG, "the services box", "Builder API from the services box")
+		p.fromCIDRs(UsersSG, "tcp", 64535, 65535, p.a.SSHRerunCIDRs, rerun, "SSH into 1.0 builds")
+	}
+	p.egress(BuildersSG)
+}
+
+// vms: the group of vm-service's VMs (Attachments.VM).
+func (p *rulePlan) vms() {
+	p.fromCIDRs(VMSG, "tcp", 22, 22, p.a.SSHRerunCIDRs, rerun, "SSH into machine and remote Docker jobs")
+	p.fromCIDRs(VMSG, "tcp", 22, 22, p.subnet, inSubnet, "SSH from Nomad clients and vm-service")
+	p.fromCIDRs(VMSG, "tcp", 2376, 2376, p.subnet, inSubnet, "Remote Docker API from jobs")
+	p.fromCIDRs(VMSG, "tcp", 54782, 54782, p.subnet, inSubnet, "VM agent from the services box")
+	p.egress(VMSG)
+}
+
+// nomadClients: the Nomad clients' groups (Attachments.NomadClients).
+func (p *rulePlan) nomadClients() {
+	a, subnet := p.a, p.subnet
+	p.fromCIDRs(NomadSG, "tcp", 4646, 4648, subnet, inSubnet, "Nomad HTTP, RPC and Serf from the services box")
+	p.fromPeer(NomadSG, "tcp", 8585, 8585, ServicesSG, "the services box", "Internal communication with the services box")
+	p.fromPeer(NomadSG, "tcp", 7171, 7171, ServicesSG, "the services box", "Internal communication with the services box")
+	p.fromPeer(NomadSG, "tcp", 3001, 3001, ServicesSG, "the services box", "Internal communication with the services box")
+	p.fromCIDRs(NomadSG, "tcp", 64535, 65535, a.SSHRerunCIDRs, rerun, "Rerun job with SSH")
+	p.fromCIDRs(NomadSG, "tcp", 80, 80, a.AdminCIDRs, admins, "CircleCI admin API")
+	p.fromCIDRs(NomadSG, "tcp", 443, 443, a.AdminCIDRs, admins, "CircleCI admin API")
+	p.egress(NomadSG)
+	p.fromCIDRs(SSHSG, "tcp", 22, 22, a.AdminCIDRs, admins, "SSH")
+	p.egress(SSHSG)
 }
 
 // dedupe drops rules that repeat an earlier one (say, a CIDR list that
@@ -174,30 +236,32 @@ func dedupe(rules []Rule) []Rule {
 	return out
 }
 
-// SecurityGroups are the installation's security groups, by key.
+// SecurityGroups are the installation's security groups.
 type SecurityGroups struct {
 	pulumi.ResourceState
 
-	IDs map[string]pulumi.StringOutput
+	// Machines are the group ids each kind of machine is given.
+	Machines MachineGroupIDs
 }
 
 // NewSecurityGroups creates the groups and then each rule as its own
 // resource, so that a rule can change without touching its group (and the
 // instances in it).
 func NewSecurityGroups(ctx *pulumi.Context, name string, args SecurityGroupsArgs, opts ...pulumi.ResourceOption) (*SecurityGroups, error) {
-	c := &SecurityGroups{IDs: map[string]pulumi.StringOutput{}}
+	c := &SecurityGroups{}
 	if err := ctx.RegisterComponentResource("circleci-server:aws:SecurityGroups", name, c, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(c)
 	groups, rules := SecurityGroupPlan(args)
 
-	sgs := map[string]*ec2.SecurityGroup{}
+	sgs := map[GroupKey]*ec2.SecurityGroup{}
+	ids := map[GroupKey]pulumi.StringOutput{}
 	for _, g := range groups {
-		sg, err := ec2.NewSecurityGroup(ctx, name+"-"+strings.ReplaceAll(g.Key, "_", "-"), &ec2.SecurityGroupArgs{
+		sg, err := ec2.NewSecurityGroup(ctx, name+"-"+strings.ReplaceAll(string(g.Key), "_", "-"), &ec2.SecurityGroupArgs{
 			Name:        pulumi.String(g.Name),
 			Description: pulumi.String(g.Description),
-			VpcId:       pulumi.String(args.VpcID),
+			VpcId:       pulumi.String(args.VPCID),
 			// Rules are separate resources; on delete, drop the references
 			// other groups hold so the groups can go in any order.
 			RevokeRulesOnDelete: pulumi.Bool(true),
@@ -207,45 +271,63 @@ func NewSecurityGroups(ctx *pulumi.Context, name string, args SecurityGroupsArgs
 			return nil, err
 		}
 		sgs[g.Key] = sg
-		c.IDs[g.Key] = sg.ID().ToStringOutput()
+		ids[g.Key] = sg.ID().ToStringOutput()
 	}
-
 	for _, r := range rules {
-		sg := sgs[r.Group]
-		ruleName := name + "-" + RuleName(r)
-		var port pulumi.IntPtrInput
-		var toPort pulumi.IntPtrInput
-		if r.Protocol != "-1" {
-			port, toPort = pulumi.IntPtr(r.FromPort), pulumi.IntPtr(r.ToPort)
-		}
-		var cidr, peer pulumi.StringPtrInput
-		if r.CIDR != "" {
-			cidr = pulumi.StringPtr(r.CIDR)
-		} else {
-			peer = sgs[r.Peer].ID().ToStringPtrOutput()
-		}
-		var err error
-		if r.Egress {
-			_, err = vpc.NewSecurityGroupEgressRule(ctx, ruleName, &vpc.SecurityGroupEgressRuleArgs{
-				SecurityGroupId: sg.ID(), IpProtocol: pulumi.String(r.Protocol), FromPort: port, ToPort: toPort,
-				CidrIpv4: cidr, ReferencedSecurityGroupId: peer, Description: pulumi.String(r.Description()),
-			}, parent)
-		} else {
-			_, err = vpc.NewSecurityGroupIngressRule(ctx, ruleName, &vpc.SecurityGroupIngressRuleArgs{
-				SecurityGroupId: sg.ID(), IpProtocol: pulumi.String(r.Protocol), FromPort: port, ToPort: toPort,
-				CidrIpv4: cidr, ReferencedSecurityGroupId: peer, Description: pulumi.String(r.Description()),
-			}, parent)
-		}
-		if err != nil {
+		if err := newRule(ctx, name+"-"+RuleName(r), r, sgs, parent); err != nil {
 			return nil, err
 		}
 	}
 
+	of := func(keys []GroupKey) pulumi.StringArray {
+		var out pulumi.StringArray
+		for _, k := range keys {
+			id, ok := ids[k]
+			if !ok {
+				return nil // the machine is left out (enable_nomad = 0)
+			}
+			out = append(out, id)
+		}
+		return out
+	}
+	c.Machines = MachineGroupIDs{
+		ServicesBox:  of(Attachments.ServicesBox),
+		NomadClients: of(Attachments.NomadClients),
+		Builders:     of(Attachments.Builders),
+		VM:           ids[Attachments.VM],
+	}
 	outputs := pulumi.Map{}
-	for k, id := range c.IDs {
-		outputs[k] = id
+	for k, id := range ids {
+		outputs[string(k)] = id
 	}
 	return c, ctx.RegisterResourceOutputs(c, outputs)
+}
+
+// newRule creates one ingress or egress rule.
+func newRule(ctx *pulumi.Context, name string, r Rule, sgs map[GroupKey]*ec2.SecurityGroup, opts ...pulumi.ResourceOption) error {
+	sg := sgs[r.Group]
+	var port, toPort pulumi.IntPtrInput
+	if r.Protocol != "-1" {
+		port, toPort = pulumi.IntPtr(r.FromPort), pulumi.IntPtr(r.ToPort)
+	}
+	var cidr, peer pulumi.StringPtrInput
+	if r.CIDR != "" {
+		cidr = pulumi.StringPtr(r.CIDR)
+	} else {
+		peer = sgs[r.Peer].ID().ToStringPtrOutput()
+	}
+	if r.Egress {
+		_, err := vpc.NewSecurityGroupEgressRule(ctx, name, &vpc.SecurityGroupEgressRuleArgs{
+			SecurityGroupId: sg.ID(), IpProtocol: pulumi.String(r.Protocol), FromPort: port, ToPort: toPort,
+			CidrIpv4: cidr, ReferencedSecurityGroupId: peer, Description: pulumi.String(r.Description()),
+		}, opts...)
+		return err
+	}
+	_, err := vpc.NewSecurityGroupIngressRule(ctx, name, &vpc.SecurityGroupIngressRuleArgs{
+		SecurityGroupId: sg.ID(), IpProtocol: pulumi.String(r.Protocol), FromPort: port, ToPort: toPort,
+		CidrIpv4: cidr, ReferencedSecurityGroupId: peer, Description: pulumi.String(r.Description()),
+	}, opts...)
+	return err
 }
 
 // RuleName is a rule's stable resource name: group, direction, ports and source.
@@ -258,9 +340,9 @@ func RuleName(r Rule) string {
 	if r.Protocol != "-1" {
 		ports = fmt.Sprintf("%s-%d-%d", r.Protocol, r.FromPort, r.ToPort)
 	}
-	src := r.Peer
+	src := string(r.Peer)
 	if src == "" {
 		src = strings.ReplaceAll(r.CIDR, "/", "_")
 	}
-	return strings.Join([]string{strings.ReplaceAll(r.Group, "_", "-"), dir, ports, strings.ReplaceAll(src, "_", "-")}, "-")
+	return strings.Join([]string{strings.ReplaceAll(string(r.Group), "_", "-"), dir, ports, strings.ReplaceAll(src, "_", "-")}, "-")
 }

@@ -8,23 +8,25 @@ import (
 )
 
 func planArgs(admin, users, rerun []string) SecurityGroupsArgs {
-	c := &config.Config{Prefix: "circleci", AWSVpcID: "vpc-0a1b2c3d4e5f67890"}
+	c := &config.Config{Prefix: "circleci", AWSVPCID: "vpc-0a1b2c3d4e5f67890"}
 	return SecurityGroupsArgs{
-		VpcID: c.AWSVpcID, SubnetCIDR: "10.0.1.0/24", Names: c.Names(),
+		VPCID: c.AWSVPCID, SubnetCIDR: "10.0.1.0/24", Names: c.Names(),
 		AdminCIDRs: admin, UserCIDRs: users, SSHRerunCIDRs: rerun,
 		EnableNomad: true, EnableBuilders: true,
 	}
 }
 
-// machine lists the groups attached to each kind of machine (see installer.Deploy).
-var machine = map[string][]string{
-	"services": {ServicesSG, UsersSG},
-	"nomad":    {NomadSG, SSHSG},
-	"vm":       {VMSG},
+// machine lists the groups attached to each kind of machine, as
+// Attachments (which the components are given) says.
+var machine = map[string][]GroupKey{
+	"services": Attachments.ServicesBox,
+	"nomad":    Attachments.NomadClients,
+	"builders": Attachments.Builders,
+	"vm":       {Attachments.VM},
 }
 
 // admits says whether a rule on one of groups lets proto/port in from source.
-func admits(rules []Rule, groups []string, proto string, port int, source string) bool {
+func admits(rules []Rule, groups []GroupKey, proto string, port int, source string) bool {
 	for _, r := range rules {
 		if r.Egress {
 			continue
@@ -39,7 +41,7 @@ func admits(rules []Rule, groups []string, proto string, port int, source string
 		if r.Protocol != "-1" && (port < r.FromPort || port > r.ToPort) {
 			continue
 		}
-		if r.CIDR == source || r.Peer == source {
+		if r.CIDR == source || string(r.Peer) == source {
 			return true
 		}
 	}
@@ -72,9 +74,13 @@ func TestSecurityGroupPlan_GuidePortTables(t *testing.T) {
 		{"nomad", "tcp", 443, admins, "admin API"},
 		{"nomad", "tcp", 22, admins, "SSH"},
 		{"nomad", "tcp", 4647, subnet, "internal from the services box"},
-		{"nomad", "tcp", 8585, ServicesSG, "internal"},
-		{"nomad", "tcp", 7171, ServicesSG, "internal"},
-		{"nomad", "tcp", 3001, ServicesSG, "internal"},
+		{"nomad", "tcp", 8585, string(ServicesSG), "internal"},
+		{"nomad", "tcp", 7171, string(ServicesSG), "internal"},
+		{"nomad", "tcp", 3001, string(ServicesSG), "internal"},
+		{"services", "tcp", 5432, string(BuildersSG), "all traffic from 1.0 builders"},
+		{"builders", "tcp", 443, string(ServicesSG), "builder API from the services box"},
+		{"builders", "tcp", 64535, rerun, "SSH into 1.0 builds"},
+		{"builders", "udp", 53, string(BuildersSG), "all traffic among 1.0 builders"},
 		{"vm", "tcp", 22, rerun, "SSH into VM jobs"},
 		{"vm", "tcp", 2376, subnet, "remote Docker"},
 		{"vm", "tcp", 54782, subnet, "VM agent"},
@@ -107,7 +113,7 @@ func TestSecurityGroupPlan_NothingOpenToTheInternetUnlessConfigured(t *testing.T
 
 func TestSecurityGroupPlan_RulesAreWellFormed(t *testing.T) {
 	groups, rules := SecurityGroupPlan(planArgs([]string{"10.0.1.0/24", "192.0.2.0/24"}, []string{"0.0.0.0/0", "10.0.1.0/24"}, []string{"0.0.0.0/0"}))
-	known := map[string]bool{}
+	known := map[GroupKey]bool{}
 	for _, g := range groups {
 		known[g.Key] = true
 	}

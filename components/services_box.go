@@ -1,26 +1,12 @@
 package components
 
 import (
-	"encoding/base64"
 	"errors"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
 
-// InstanceSettings are the settings every instance of the installation shares.
-type InstanceSettings struct {
-	KeyName        string
-	IMDSHTTPTokens string // "optional" or "required"
-	VolumeType     string
-}
-
-// Metadata hop limits: 2 lets containers on a host (Replicated's services
-// on the services box) reach the metadata service through Docker's bridge;
-// 1 keeps it to the host itself.
-const (
-	hopsForContainers = 2
-	hopsForHostOnly   = 1
+	"github.com/circleci-server-pulumi/installer/config"
 )
 
 // ServicesBoxArgs configures the services box.
@@ -32,13 +18,43 @@ type ServicesBoxArgs struct {
 	AMI                   string
 	IgnoreAMIChanges      bool // the AMI came from a lookup: a newer image must not replace the box
 	InstanceProfile       pulumi.StringInput
-	SecurityGroupIDs      pulumi.StringArrayInput
+	SecurityGroupIDs      pulumi.StringArrayInput // SecurityGroups.Machines.ServicesBox (security_groups.go)
 	VolumeSize            int
 	DeleteOnTermination   bool
 	DisableAPITermination bool
 	PublicIP              bool
-	// UserData is the boot script; nil boots plain Ubuntu.
-	UserData pulumi.StringInput
+	// Install is what the boot script that installs CircleCI Server is
+	// rendered from; nil boots plain Ubuntu.
+	Install *ServicesInstall
+}
+
+// ServicesInstall is what the services box's install script needs.
+type ServicesInstall struct {
+	Proxy               config.Proxy
+	DockerVersion       string
+	Bucket              string
+	Region              string
+	SubnetID            string
+	QueueURL            pulumi.StringInput
+	VMSecurityGroupID   pulumi.StringInput // the group vm-service puts its VMs in
+	PassphraseParameter pulumi.StringInput // SSM name; the value never enters user data
+}
+
+// script renders the install script once the queue, the VM group and the
+// parameter exist.
+func (in *ServicesInstall) script() pulumi.StringOutput {
+	return pulumi.All(in.QueueURL, in.VMSecurityGroupID, in.PassphraseParameter).ApplyT(func(v []any) (string, error) {
+		return ServicesScript{
+			Proxy:               in.Proxy,
+			DockerVersion:       in.DockerVersion,
+			QueueURL:            v[0].(string),
+			Bucket:              in.Bucket,
+			Region:              in.Region,
+			SubnetID:            in.SubnetID,
+			VMSecurityGroupID:   v[1].(string),
+			PassphraseParameter: v[2].(string),
+		}.Render()
+	}).(pulumi.StringOutput)
 }
 
 // ServicesBox is the machine that runs CircleCI's services, datastores and
@@ -89,6 +105,23 @@ func NewServicesBox(ctx *pulumi.Context, name string, args ServicesBoxArgs, opts
 		address = eip.PublicIp
 	}
 
+	instance, err := newServicesInstance(ctx, name+"-instance", args, eni.ID(), parent)
+	if err != nil {
+		return nil, err
+	}
+
+	c.InstanceID = instance.ID().ToStringOutput()
+	c.PrivateIP = eni.PrivateIp
+	c.Address = address
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"instanceId": c.InstanceID,
+		"privateIp":  c.PrivateIP,
+		"address":    c.Address,
+	})
+}
+
+// newServicesInstance creates the instance on the box's network interface.
+func newServicesInstance(ctx *pulumi.Context, name string, args ServicesBoxArgs, eni pulumi.IDOutput, parent pulumi.ResourceOption) (*ec2.Instance, error) {
 	instanceArgs := &ec2.InstanceArgs{
 		Ami:                   pulumi.String(args.AMI),
 		InstanceType:          pulumi.String(args.InstanceType),
@@ -96,7 +129,7 @@ func NewServicesBox(ctx *pulumi.Context, name string, args ServicesBoxArgs, opts
 		IamInstanceProfile:    args.InstanceProfile,
 		DisableApiTermination: pulumi.Bool(args.DisableAPITermination),
 		NetworkInterfaces: ec2.InstanceNetworkInterfaceArray{
-			&ec2.InstanceNetworkInterfaceArgs{DeviceIndex: pulumi.Int(0), NetworkInterfaceId: eni.ID()},
+			&ec2.InstanceNetworkInterfaceArgs{DeviceIndex: pulumi.Int(0), NetworkInterfaceId: eni},
 		},
 		RootBlockDevice: &ec2.InstanceRootBlockDeviceArgs{
 			VolumeType:          pulumi.String(args.VolumeType),
@@ -112,8 +145,8 @@ func NewServicesBox(ctx *pulumi.Context, name string, args ServicesBoxArgs, opts
 		},
 		Tags: pulumi.StringMap{"Name": pulumi.String(args.Name)},
 	}
-	if args.UserData != nil {
-		instanceArgs.UserDataBase64 = base64Output(args.UserData)
+	if args.Install != nil {
+		instanceArgs.UserDataBase64 = base64Output(args.Install.script())
 	}
 	// The boot script runs once, at first boot: a changed script would only
 	// stop and start a running installation, so changes are not applied.
@@ -121,7 +154,7 @@ func NewServicesBox(ctx *pulumi.Context, name string, args ServicesBoxArgs, opts
 	if args.IgnoreAMIChanges {
 		ignore = append(ignore, "ami")
 	}
-	instanceOpts := []pulumi.ResourceOption{parent,
+	opts := []pulumi.ResourceOption{parent,
 		// The new instance needs the network interface the old one holds.
 		pulumi.DeleteBeforeReplace(true),
 		pulumi.IgnoreChanges(ignore),
@@ -131,38 +164,19 @@ func NewServicesBox(ctx *pulumi.Context, name string, args ServicesBoxArgs, opts
 		if err != nil {
 			return nil, err
 		}
-		instanceOpts = append(instanceOpts, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeDelete: []*pulumi.ResourceHook{guard}}))
+		opts = append(opts, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeDelete: []*pulumi.ResourceHook{guard}}))
 	}
-	instance, err := ec2.NewInstance(ctx, name+"-instance", instanceArgs, instanceOpts...)
-	if err != nil {
-		return nil, err
-	}
-
-	c.InstanceID = instance.ID().ToStringOutput()
-	c.PrivateIP = eni.PrivateIp
-	c.Address = address
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"instanceId": c.InstanceID,
-		"privateIp":  c.PrivateIP,
-		"address":    c.Address,
-	})
-}
-
-// base64Output encodes a boot script as EC2's user data fields expect.
-func base64Output(script pulumi.StringInput) pulumi.StringOutput {
-	return script.ToStringOutput().ApplyT(func(s string) string {
-		return base64.StdEncoding.EncodeToString([]byte(s))
-	}).(pulumi.StringOutput)
+	return ec2.NewInstance(ctx, name, instanceArgs, opts...)
 }
 
 // TerminationProtectionMessage is what the administrator reads when a
 // destroy or a replacement meets the services box's termination protection.
-const TerminationProtectionMessage = "the services box has EC2 termination protection (services_disable_api_termination = true). " +
-	"To destroy or replace it, first run: pulumi config set services_disable_api_termination false && pulumi up"
+const TerminationProtectionMessage = "the services box has EC2 termination protection (" + config.KeyServicesDisableAPITermination + " = true). " +
+	"To destroy or replace it, first run: pulumi config set " + config.KeyServicesDisableAPITermination + " false && pulumi up"
 
 // terminationGuardName is shown by `pulumi destroy` when the program is not
 // run, so it says what to do.
-const terminationGuardName = "services_disable_api_termination-is-true--set-it-false-and-pulumi-up-first"
+const terminationGuardName = config.KeyServicesDisableAPITermination + "-is-true--set-it-false-and-pulumi-up-first"
 
 // terminationGuard stops a delete of a protected services box before AWS
 // refuses it half-way through a destroy, with the exact setting to change.

@@ -36,7 +36,7 @@ func (c *Config) Names() Names {
 	return Names{
 		ShutdownQueue:          p + "_shutdown_queue",
 		ShutdownQueueRole:      p + "_shutdown_queue_role",
-		Bucket:                 strings.ReplaceAll(p, "_", "-") + "-bucket-" + strings.TrimPrefix(c.AWSVpcID, "vpc-"),
+		Bucket:                 strings.ReplaceAll(p, "_", "-") + "-bucket-" + strings.TrimPrefix(c.AWSVPCID, "vpc-"),
 		Role:                   p + "_role",
 		Policy:                 p + "_policy",
 		InstanceProfile:        p + "_profile",

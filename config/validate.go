@@ -100,50 +100,50 @@ func (c *Config) validate(v *validator) {
 func (c *Config) validateAWS(v *validator) {
 	if c.AWSAccessKey != "" || c.AWSSecretKey != "" {
 		if c.AWSAccessKey == "" {
-			v.fail("aws_access_key", "", "must be set together with aws_secret_key, or leave both unset to use the AWS credential chain")
+			v.fail(KeyAWSAccessKey, "", "must be set together with %s, or leave both unset to use the AWS credential chain", KeyAWSSecretKey)
 		}
 		if c.AWSSecretKey == "" {
-			v.fail("aws_secret_key", "", "must be set together with aws_access_key, or leave both unset to use the AWS credential chain")
+			v.fail(KeyAWSSecretKey, "", "must be set together with %s, or leave both unset to use the AWS credential chain", KeyAWSAccessKey)
 		}
-		v.match("aws_access_key", c.AWSAccessKey, accessKeyRE, "an access key ID such as AKIA... (16 or more uppercase letters and digits)")
+		v.match(KeyAWSAccessKey, c.AWSAccessKey, accessKeyRE, "an access key ID such as AKIA... (16 or more uppercase letters and digits)")
 	}
-	if v.required("aws_region", c.AWSRegion) {
+	if v.required(KeyAWSRegion, c.AWSRegion) {
 		if !regionRE.MatchString(c.AWSRegion) {
-			v.fail("aws_region", c.AWSRegion, "must be an AWS region code such as eu-central-1, us-gov-west-1 or cn-north-1")
+			v.fail(KeyAWSRegion, c.AWSRegion, "must be an AWS region code such as eu-central-1, us-gov-west-1 or cn-north-1")
 		} else if !contains(KnownRegions, c.AWSRegion) {
-			v.warn("aws_region %q is not one this program knows; check the spelling (known: %s)", c.AWSRegion, strings.Join(KnownRegions, ", "))
+			v.warn("%s %q is not one this program knows; check the spelling (known: %s)", KeyAWSRegion, c.AWSRegion, strings.Join(KnownRegions, ", "))
 		}
 		gov := strings.HasPrefix(c.AWSRegion, "us-gov-")
 		if c.EnableGovCloud && !gov {
-			v.fail("enable_govcloud", "true", "is true but aws_region %q is not a GovCloud region; use us-gov-west-1 or us-gov-east-1, or set enable_govcloud false", c.AWSRegion)
+			v.fail(KeyEnableGovCloud, "true", "is true but %s %q is not a GovCloud region; use us-gov-west-1 or us-gov-east-1, or set %s false", KeyAWSRegion, c.AWSRegion, KeyEnableGovCloud)
 		}
 		if gov && !c.EnableGovCloud {
-			v.warn("aws_region %q is a GovCloud region: installing into the aws-us-gov partition although enable_govcloud is false", c.AWSRegion)
+			v.warn("%s %q is a GovCloud region: installing into the aws-us-gov partition although %s is false", KeyAWSRegion, c.AWSRegion, KeyEnableGovCloud)
 		}
 	}
-	if v.required("aws_vpc_id", c.AWSVpcID) {
-		v.match("aws_vpc_id", c.AWSVpcID, vpcIDRE, "a VPC ID: vpc- followed by 8 or 17 hexadecimal digits")
+	if v.required(KeyAWSVPCID, c.AWSVPCID) {
+		v.match(KeyAWSVPCID, c.AWSVPCID, vpcIDRE, "a VPC ID: vpc- followed by 8 or 17 hexadecimal digits")
 	}
-	if v.required("aws_subnet_id", c.AWSSubnetID) {
-		v.match("aws_subnet_id", c.AWSSubnetID, subnetIDRE, "a subnet ID: subnet- followed by 8 or 17 hexadecimal digits")
+	if v.required(KeyAWSSubnetID, c.AWSSubnetID) {
+		v.match(KeyAWSSubnetID, c.AWSSubnetID, subnetIDRE, "a subnet ID: subnet- followed by 8 or 17 hexadecimal digits")
 	}
-	if v.required("aws_ssh_key_name", c.AWSSSHKeyName) && len(c.AWSSSHKeyName) > 255 {
-		v.fail("aws_ssh_key_name", c.AWSSSHKeyName, "must be at most 255 characters, the limit of EC2 key pair names")
+	if v.required(KeyAWSSSHKeyName, c.AWSSSHKeyName) && len(c.AWSSSHKeyName) > 255 {
+		v.fail(KeyAWSSSHKeyName, c.AWSSSHKeyName, "must be at most 255 characters, the limit of EC2 key pair names")
 	}
 }
 
 func (c *Config) validateCircleCI(v *validator) {
-	if v.required("circle_secret_passphrase", c.CircleSecretPassphrase) {
+	if v.required(KeyCircleSecretPassphrase, c.CircleSecretPassphrase) {
 		if c.CircleSecretPassphrase == "..." {
-			v.fail("circle_secret_passphrase", c.CircleSecretPassphrase, "is still the tfvars template's placeholder; set a real passphrase with pulumi config set --secret circle_secret_passphrase")
+			v.fail(KeyCircleSecretPassphrase, c.CircleSecretPassphrase, "is still the tfvars template's placeholder; set a real passphrase with pulumi config set --secret %s", KeyCircleSecretPassphrase)
 		} else if !passphraseRE.MatchString(c.CircleSecretPassphrase) {
-			v.fail("circle_secret_passphrase", c.CircleSecretPassphrase, "must be letters and digits only, as the install guide asks")
+			v.fail(KeyCircleSecretPassphrase, c.CircleSecretPassphrase, "must be letters and digits only, as the install guide asks")
 		}
 	}
-	v.match("nomad_version", c.NomadVersion, nomadVersionRE, "a Nomad release such as 0.9.3")
-	v.required("nomad_version", c.NomadVersion)
-	v.match("docker_version", c.DockerVersion, debVersionRE, "a Debian package version such as 5:18.09.9~3-0~ubuntu-xenial")
-	v.required("docker_version", c.DockerVersion)
+	v.match(KeyNomadVersion, c.NomadVersion, nomadVersionRE, "a Nomad release such as 0.9.3")
+	v.required(KeyNomadVersion, c.NomadVersion)
+	v.match(KeyDockerVersion, c.DockerVersion, debVersionRE, "a Debian package version such as 5:18.09.9~3-0~ubuntu-xenial")
+	v.required(KeyDockerVersion, c.DockerVersion)
 }
 
 func (c *Config) validateCounts(v *validator) {
@@ -151,8 +151,8 @@ func (c *Config) validateCounts(v *validator) {
 		max, desired   string
 		maxN, desiredN int
 	}{
-		{"max_builders_count", "desired_builders_count", c.MaxBuildersCount, c.DesiredBuildersCount},
-		{"max_clients_count", "desired_clients_count", c.MaxClientsCount, c.DesiredClientsCount},
+		{KeyMaxBuildersCount, KeyDesiredBuildersCount, c.MaxBuildersCount, c.DesiredBuildersCount},
+		{KeyMaxClientsCount, KeyDesiredClientsCount, c.MaxClientsCount, c.DesiredClientsCount},
 	}
 	for _, p := range pairs {
 		if p.maxN < 0 {
@@ -165,14 +165,14 @@ func (c *Config) validateCounts(v *validator) {
 			v.fail(p.desired, strconv.Itoa(p.desiredN), "must not exceed %s (%d); raise %s or lower %s", p.max, p.maxN, p.max, p.desired)
 		}
 	}
-	v.intRange("nomad_min_healthy_percentage", c.NomadMinHealthyPercentage, 0, 100)
-	v.intRange("daily_active_users", c.DailyActiveUsers, 0, 1000000)
-	v.intRange("nomad_job_memory_mib", c.NomadJobMemoryMiB, 256, 1048576)
+	v.intRange(KeyNomadMinHealthyPercentage, c.NomadMinHealthyPercentage, 0, 100)
+	v.intRange(KeyDailyActiveUsers, c.DailyActiveUsers, 0, 1000000)
+	v.intRange(KeyNomadJobMemoryMiB, c.NomadJobMemoryMiB, 256, 1048576)
 	if c.LegacyBuilderSpotPrice != "" {
 		if !spotPriceRE.MatchString(c.LegacyBuilderSpotPrice) {
-			v.fail("legacy_builder_spot_price", c.LegacyBuilderSpotPrice, "must be a price in USD per hour such as 0.25, or empty for on-demand")
+			v.fail(KeyLegacyBuilderSpotPrice, c.LegacyBuilderSpotPrice, "must be a price in USD per hour such as 0.25, or empty for on-demand")
 		} else if f, _ := strconv.ParseFloat(c.LegacyBuilderSpotPrice, 64); f <= 0 {
-			v.fail("legacy_builder_spot_price", c.LegacyBuilderSpotPrice, "must be greater than 0, or empty for on-demand")
+			v.fail(KeyLegacyBuilderSpotPrice, c.LegacyBuilderSpotPrice, "must be greater than 0, or empty for on-demand")
 		}
 	}
 }
@@ -181,19 +181,19 @@ func (c *Config) validateCounts(v *validator) {
 // from it against the limits of the object it names, so that a long or odd
 // prefix fails at preview instead of half-way through `pulumi up`.
 func (c *Config) validatePrefix(v *validator) {
-	if !v.required("prefix", c.Prefix) {
+	if !v.required(KeyPrefix, c.Prefix) {
 		return
 	}
 	if !prefixRE.MatchString(c.Prefix) {
-		v.fail("prefix", c.Prefix, "must start with a lowercase letter or digit and contain only lowercase letters, digits, '-' and '_' (it names an S3 bucket)")
+		v.fail(KeyPrefix, c.Prefix, "must start with a lowercase letter or digit and contain only lowercase letters, digits, '-' and '_' (it names an S3 bucket)")
 		return
 	}
 	lower := strings.ToLower(c.Prefix)
 	if strings.HasPrefix(lower, "aws") || strings.HasPrefix(lower, "ssm") {
-		v.fail("prefix", c.Prefix, "must not start with \"aws\" or \"ssm\": AWS reserves those for SSM parameter names")
+		v.fail(KeyPrefix, c.Prefix, "must not start with \"aws\" or \"ssm\": AWS reserves those for SSM parameter names")
 	}
 	if strings.HasPrefix(lower, "xn--") || strings.HasPrefix(lower, "sthree-") {
-		v.fail("prefix", c.Prefix, "must not start with \"xn--\" or \"sthree-\": AWS reserves those for S3 bucket names")
+		v.fail(KeyPrefix, c.Prefix, "must not start with \"xn--\" or \"sthree-\": AWS reserves those for S3 bucket names")
 	}
 	n := c.Names()
 	type rule struct {
@@ -218,30 +218,30 @@ func (c *Config) validatePrefix(v *validator) {
 	for _, r := range rules {
 		switch {
 		case len(r.name) < r.min || len(r.name) > r.max:
-			v.fail("prefix", c.Prefix, "gives the %s name %q (%d characters); AWS allows %d to %d, so shorten the prefix by %d", r.what, r.name, len(r.name), r.min, r.max, len(r.name)-r.max)
+			v.fail(KeyPrefix, c.Prefix, "gives the %s name %q (%d characters); AWS allows %d to %d, so shorten the %s by %d", r.what, r.name, len(r.name), r.min, r.max, KeyPrefix, len(r.name)-r.max)
 		case !r.re.MatchString(r.name):
-			v.fail("prefix", c.Prefix, "gives the %s name %q, which AWS does not accept", r.what, r.name)
+			v.fail(KeyPrefix, c.Prefix, "gives the %s name %q, which AWS does not accept", r.what, r.name)
 		}
 	}
 }
 
 func (c *Config) validateRoute(v *validator) {
-	v.match("route_zone_id", c.RouteZoneID, zoneIDRE, "a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ")
-	v.match("route_name", c.RouteName, hostnameRE, "a DNS name such as circleci.example.com")
+	v.match(KeyRouteZoneID, c.RouteZoneID, zoneIDRE, "a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ")
+	v.match(KeyRouteName, c.RouteName, hostnameRE, "a DNS name such as circleci.example.com")
 	if c.EnableRoute {
 		if c.RouteName == "" {
-			v.fail("route_name", "", "is required when enable_route is 1: the DNS name of the services box")
+			v.fail(KeyRouteName, "", "is required when %s is 1: the DNS name of the services box", KeyEnableRoute)
 		}
 		if c.RouteZoneID == "" {
-			v.fail("route_zone_id", "", "is required when enable_route is 1: the hosted zone that holds route_name")
+			v.fail(KeyRouteZoneID, "", "is required when %s is 1: the hosted zone that holds %s", KeyEnableRoute, KeyRouteName)
 		}
 	} else if c.RouteName != "" || c.RouteZoneID != "" {
-		v.warn("route_name/route_zone_id are set but enable_route is 0: no DNS record is created")
+		v.warn("%s/%s are set but %s is 0: no DNS record is created", KeyRouteName, KeyRouteZoneID, KeyEnableRoute)
 	}
 }
 
 func (c *Config) validateProxies(v *validator) {
-	for _, kv := range [][2]string{{"http_proxy", c.HTTPProxy}, {"https_proxy", c.HTTPSProxy}} {
+	for _, kv := range [][2]string{{KeyHTTPProxy, c.HTTPProxy}, {KeyHTTPSProxy, c.HTTPSProxy}} {
 		if kv[1] == "" {
 			continue
 		}
@@ -252,7 +252,7 @@ func (c *Config) validateProxies(v *validator) {
 	}
 	for _, h := range strings.Split(c.NoProxy, ",") {
 		if h = strings.TrimSpace(h); h != "" && strings.ContainsAny(h, " '\"`$\\/") {
-			v.fail("no_proxy", c.NoProxy, "must be a comma-separated list of hosts, domains (.example.com) or CIDRs; %q is none of these", h)
+			v.fail(KeyNoProxy, c.NoProxy, "must be a comma-separated list of hosts, domains (.example.com) or CIDRs; %q is none of these", h)
 			break
 		}
 	}
@@ -264,9 +264,9 @@ func (c *Config) validateNetworkAccess(v *validator) {
 		blocks []string
 		ports  string
 	}{
-		{"admin_cidr_blocks", c.AdminCIDRBlocks, "SSH (22) and the admin console (8800) of the services box"},
-		{"user_cidr_blocks", c.UserCIDRBlocks, "the web app (80, 443) and artifacts (7171, 8081)"},
-		{"ssh_rerun_cidr_blocks", c.SSHRerunCIDRBlocks, "SSH reruns of jobs (64535-65535 on Nomad clients, 22 on VMs)"},
+		{KeyAdminCIDRBlocks, c.AdminCIDRBlocks, "SSH (22) and the admin console (8800) of the services box"},
+		{KeyUserCIDRBlocks, c.UserCIDRBlocks, "the web app (80, 443) and artifacts (7171, 8081)"},
+		{KeySSHRerunCIDRBlocks, c.SSHRerunCIDRBlocks, "SSH reruns of jobs (64535-65535 on Nomad clients, 22 on VMs)"},
 	}
 	for _, l := range lists {
 		for _, b := range l.blocks {
@@ -285,50 +285,50 @@ func (c *Config) validateNetworkAccess(v *validator) {
 
 func (c *Config) validateInstances(v *validator) {
 	for _, kv := range [][2]string{
-		{"services_instance_type", c.ServicesInstanceType},
-		{"builder_instance_type", c.BuilderInstanceType},
-		{"nomad_client_instance_type", c.NomadClientInstanceType},
+		{KeyServicesInstanceType, c.ServicesInstanceType},
+		{KeyBuilderInstanceType, c.BuilderInstanceType},
+		{KeyNomadClientInstanceType, c.NomadClientInstanceType},
 	} {
 		if v.required(kv[0], kv[1]) {
 			v.match(kv[0], kv[1], instanceTypeRE, "an EC2 instance type such as m5.2xlarge")
 		}
 	}
-	v.match("services_ami", c.ServicesAMI, amiRE, "an AMI ID (ami- followed by 8 or 17 hexadecimal digits), or empty to look up Ubuntu 16.04")
-	v.match("nomad_client_ami", c.NomadClientAMI, amiRE, "an AMI ID (ami- followed by 8 or 17 hexadecimal digits), or empty for the looked-up Ubuntu 16.04 image")
+	v.match(KeyServicesAMI, c.ServicesAMI, amiRE, "an AMI ID (ami- followed by 8 or 17 hexadecimal digits), or empty to look up Ubuntu 16.04")
+	v.match(KeyNomadClientAMI, c.NomadClientAMI, amiRE, "an AMI ID (ami- followed by 8 or 17 hexadecimal digits), or empty for the looked-up Ubuntu 16.04 image")
 	for _, region := range SortedKeys(c.UbuntuAMI) {
 		if ami := c.UbuntuAMI[region]; !amiRE.MatchString(ami) {
-			v.fail("ubuntu_ami", region+"="+ami, "must map regions to AMI IDs (ami- followed by 8 or 17 hexadecimal digits)")
+			v.fail(KeyUbuntuAMI, region+"="+ami, "must map regions to AMI IDs (ami- followed by 8 or 17 hexadecimal digits)")
 		}
 	}
 	if c.IMDSHTTPTokens != "optional" && c.IMDSHTTPTokens != "required" {
-		v.fail("imds_http_tokens", c.IMDSHTTPTokens, "must be optional or required")
+		v.fail(KeyIMDSHTTPTokens, c.IMDSHTTPTokens, "must be optional or required")
 	}
 	if !contains(volumeTypes, c.RootVolumeType) {
-		v.fail("root_volume_type", c.RootVolumeType, "must be one of %s", strings.Join(volumeTypes, ", "))
+		v.fail(KeyRootVolumeType, c.RootVolumeType, "must be one of %s", strings.Join(volumeTypes, ", "))
 	}
 	// The guide's minimum disk is 100 GB for the services machine and for
 	// each Nomad client; 16 TiB is EBS's limit for these volume types.
-	v.intRange("services_volume_size", c.ServicesVolumeSize, 100, 16384)
-	v.intRange("nomad_client_volume_size", c.NomadClientVolumeSize, 100, 16384)
-	v.intRange("builder_volume_size", c.BuilderVolumeSize, 8, 16384)
+	v.intRange(KeyServicesVolumeSize, c.ServicesVolumeSize, 100, 16384)
+	v.intRange(KeyNomadClientVolumeSize, c.NomadClientVolumeSize, 100, 16384)
+	v.intRange(KeyBuilderVolumeSize, c.BuilderVolumeSize, 8, 16384)
 }
 
 func (c *Config) validateTags(v *validator) {
 	// AWS allows 50 tags per object; Name and circleci:prefix are ours.
 	if len(c.Tags) > 48 {
-		v.fail("tags", fmt.Sprintf("%d tags", len(c.Tags)), "must hold at most 48 tags (AWS allows 50; the installer adds Name and %s)", PrefixTag)
+		v.fail(KeyTags, fmt.Sprintf("%d %s", len(c.Tags), KeyTags), "must hold at most 48 %s (AWS allows 50; the installer adds Name and %s)", KeyTags, PrefixTag)
 	}
 	for _, k := range SortedKeys(c.Tags) {
 		val := c.Tags[k]
 		switch {
 		case k == "" || len(k) > 128:
-			v.fail("tags", k, "tag keys must be 1 to 128 characters")
+			v.fail(KeyTags, k, "tag keys must be 1 to 128 characters")
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
-			v.fail("tags", k, "tag keys must not start with aws:, which AWS reserves")
+			v.fail(KeyTags, k, "tag keys must not start with aws:, which AWS reserves")
 		case k == "Name" || k == PrefixTag:
-			v.fail("tags", k, "the installer sets this tag itself; choose another key")
+			v.fail(KeyTags, k, "the installer sets this tag itself; choose another key")
 		case len(val) > 256:
-			v.fail("tags", k+"="+val, "tag values must be at most 256 characters")
+			v.fail(KeyTags, k+"="+val, "tag values must be at most 256 characters")
 		}
 	}
 }

@@ -121,7 +121,7 @@ func TestPartition(t *testing.T) {
 	}
 }
 
-func TestEffectiveNoProxy(t *testing.T) {
+func TestProxy_NoProxy(t *testing.T) {
 	cases := []struct{ http, noProxy, want string }{
 		{"", "", ""},
 		{"", "localhost", "localhost"},
@@ -133,7 +133,7 @@ func TestEffectiveNoProxy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := cfg.EffectiveNoProxy(); got != c.want {
+		if got := cfg.Proxy().NoProxy; got != c.want {
 			t.Errorf("http_proxy=%q no_proxy=%q: effective %q, want %q", c.http, c.noProxy, got, c.want)
 		}
 	}
@@ -149,11 +149,31 @@ func TestError_MasksSecrets(t *testing.T) {
 	}
 }
 
-func TestParse_TfvarsStyleSwitches(t *testing.T) {
-	for _, v := range []string{"1", "true", "TRUE"} {
-		c, _, err := parse(t, map[string]string{"enable_route": v, "route_name": "ci.example.com", "route_zone_id": "Z123", "force_destroy_s3_bucket": v})
-		if err != nil || !c.EnableRoute || !c.ForceDestroyS3Bucket {
-			t.Errorf("%q not read as on: %v", v, err)
+// The Terraform installer's switches (count = var.enable_route) are
+// integers, 1 or 0; the keys it did not have are booleans. Each takes only
+// what the Pulumi CLI lets through for its declared type.
+func TestParse_SwitchesAndBooleans(t *testing.T) {
+	cases := []struct {
+		route, destroy string
+		on             bool
+		problem        string
+	}{
+		{"1", "true", true, ""},
+		{"0", "false", false, ""},
+		{"2", "false", false, "enable_route = \"2\": must be 1 (on) or 0 (off)"},
+		{"true", "false", false, "enable_route = \"true\": must be a whole number"},
+		{"0", "1", false, "force_destroy_s3_bucket = \"1\": must be true or false"},
+		{"0", "TRUE", false, "force_destroy_s3_bucket = \"TRUE\": must be true or false"},
+	}
+	for _, c := range cases {
+		cfg, _, err := parse(t, map[string]string{"enable_route": c.route, "route_name": "ci.example.com", "route_zone_id": "Z123", "force_destroy_s3_bucket": c.destroy})
+		switch {
+		case c.problem == "" && err != nil:
+			t.Errorf("enable_route=%q force_destroy_s3_bucket=%q: want accepted, got %v", c.route, c.destroy, err)
+		case c.problem == "" && (cfg.EnableRoute != c.on || cfg.ForceDestroyS3Bucket != c.on):
+			t.Errorf("enable_route=%q force_destroy_s3_bucket=%q: want both %v, got %v and %v", c.route, c.destroy, c.on, cfg.EnableRoute, cfg.ForceDestroyS3Bucket)
+		case c.problem != "" && (err == nil || !strings.Contains(err.Error(), c.problem)):
+			t.Errorf("enable_route=%q force_destroy_s3_bucket=%q: want the problem %q, got %v", c.route, c.destroy, c.problem, err)
 		}
 	}
 }

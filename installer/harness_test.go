@@ -2,8 +2,8 @@ package installer_test
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"regexp"
 	"strconv"

@@ -1,13 +1,17 @@
 // Package installer wires the components of a CircleCI Server 2.19
 // installation on AWS from a validated configuration. main.go runs Run;
 // the tests run the same function under mocks and through the engine.
+//
+// Deploy runs in stages, each a method of deployment in this file, in the
+// order a reader follows them: the provider; the network and preflight
+// (preflight.go); identity and storage; network security; compute; the
+// outputs. Each component renders its own boot script.
 package installer
 
 import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/circleci-server-pulumi/installer/components"
@@ -54,87 +58,114 @@ type Installation struct {
 	Outputs pulumi.Map
 }
 
-// Ubuntu 16.04 images, as the 2.19 install guide's boot scripts expect.
-const ubuntuImageName = "ubuntu/images/hvm-ssd/ubuntu-xenial-16.04-amd64-server-*"
+// deployment is one run of Deploy: what the stages share.
+type deployment struct {
+	ctx   *pulumi.Context
+	cfg   *config.Config
+	names config.Names
+	in    *Installation
+
+	onAWS pulumi.InvokeOption   // invokes go through the explicit provider
+	with  pulumi.ResourceOption // and so do resources
+	net   *network              // what the lookups found
+	imgs  images                // the AMIs each kind of machine boots
+	proxy config.Proxy          // as every instance sees it
+}
 
 // Deploy creates the installation described by cfg and exports its outputs.
 func Deploy(ctx *pulumi.Context, cfg *config.Config) (*Installation, error) {
-	names := cfg.Names()
-	partition := cfg.Partition()
-	in := &Installation{}
+	d := &deployment{ctx: ctx, cfg: cfg, names: cfg.Names(), in: &Installation{}}
+	for _, stage := range []func() error{
+		d.provider,
+		d.networkAndPreflight,
+		d.identityAndStorage,
+		d.networkSecurity,
+		d.compute,
+		d.outputs,
+	} {
+		if err := stage(); err != nil {
+			return nil, err
+		}
+	}
+	return d.in, nil
+}
 
-	providerArgs := &aws.ProviderArgs{
+// provider creates the one AWS provider everything goes through, with the
+// installation's tags as default tags.
+func (d *deployment) provider() error {
+	cfg := d.cfg
+	args := &aws.ProviderArgs{
 		Region:      pulumi.String(cfg.AWSRegion),
 		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(cfg.DefaultTags())},
 	}
 	if cfg.AWSAccessKey != "" {
-		providerArgs.AccessKey = secret(cfg.AWSAccessKey)
-		providerArgs.SecretKey = secret(cfg.AWSSecretKey)
+		args.AccessKey = secret(cfg.AWSAccessKey)
+		args.SecretKey = secret(cfg.AWSSecretKey)
 	}
-	provider, err := aws.NewProvider(ctx, "aws", providerArgs)
+	p, err := aws.NewProvider(d.ctx, "aws", args)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	in.Provider = provider
-	onAWS := pulumi.Provider(provider)
-	with := pulumi.Providers(provider)
+	d.in.Provider, d.onAWS, d.with = p, pulumi.Provider(p), pulumi.Providers(p)
+	return nil
+}
 
-	subnet, err := ec2.LookupSubnet(ctx, &ec2.LookupSubnetArgs{Id: pulumi.StringRef(cfg.AWSSubnetID)}, onAWS)
+// networkAndPreflight reads the subnet, its VPC and route table, and the
+// images, and checks the plan against the install guide: every lookup
+// happens before anything is created, so a failed one leaves nothing
+// half-made.
+func (d *deployment) networkAndPreflight() error {
+	cfg := d.cfg
+	net, err := lookupNetwork(d.ctx, cfg, d.onAWS)
 	if err != nil {
-		return nil, fmt.Errorf("aws_subnet_id %q: looking up the subnet: %w", cfg.AWSSubnetID, err)
+		return err
 	}
-	net, err := lookupNetwork(ctx, cfg, subnet, onAWS)
+	checks, err := runPreflight(d.ctx, cfg, net, d.onAWS)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	checks, err := runPreflight(ctx, cfg, net, onAWS)
-	if err != nil {
-		return nil, err
-	}
-	if subnet.VpcId != cfg.AWSVpcID {
+	if net.SubnetVPCID != cfg.AWSVPCID {
 		// Not even preflight: warn can build across two VPCs.
-		return nil, fmt.Errorf("aws_subnet_id %q belongs to VPC %s, not to aws_vpc_id %s: choose a subnet of that VPC or correct aws_vpc_id", cfg.AWSSubnetID, subnet.VpcId, cfg.AWSVpcID)
+		return fmt.Errorf("%s %q belongs to VPC %s, not to %s %s: choose a subnet of that VPC or correct %s",
+			config.KeyAWSSubnetID, cfg.AWSSubnetID, net.SubnetVPCID, config.KeyAWSVPCID, cfg.AWSVPCID, config.KeyAWSVPCID)
 	}
+	if d.imgs, err = lookupImages(d.ctx, cfg, d.onAWS); err != nil {
+		return err
+	}
+	d.net, d.in.Preflight = net, checks
+	d.proxy = cfg.Proxy(net.VPCCIDR)
+	if d.proxy.Enabled() && d.ctx.DryRun() {
+		_ = d.ctx.Log.Info(fmt.Sprintf("Proxy on every instance: %s=%s %s=%s %s=%s (Nomad clients add the services box's private IP)",
+			config.KeyHTTPProxy, cfg.HTTPProxy, config.KeyHTTPSProxy, cfg.HTTPSProxy, config.KeyNoProxy, d.proxy.NoProxy), nil)
+	}
+	return nil
+}
 
-	// Ubuntu is the stock image of the region; services_ami may instead be
-	// the services box's own backup (the guide's rollback snapshot), which
-	// must never boot Nomad clients or builders.
-	ubuntu, err := lookupImage(ctx, cfg, "ubuntu_ami", cfg.UbuntuAMI[cfg.AWSRegion], onAWS)
-	if err != nil {
-		return nil, err
-	}
-	servicesImage, clientImage := ubuntu, ubuntu
-	if cfg.ServicesAMI != "" {
-		if servicesImage, err = lookupImage(ctx, cfg, "services_ami", cfg.ServicesAMI, onAWS); err != nil {
-			return nil, err
-		}
-	}
-	if cfg.NomadClientAMI != "" {
-		if clientImage, err = lookupImage(ctx, cfg, "nomad_client_ami", cfg.NomadClientAMI, onAWS); err != nil {
-			return nil, err
-		}
-	}
-
-	if in.Passphrase, err = components.NewPassphrase(ctx, "passphrase", components.PassphraseArgs{
+// identityAndStorage creates the passphrase parameter, the shutdown queue,
+// the artifacts bucket (and its gateway endpoint), and the instance role.
+func (d *deployment) identityAndStorage() error {
+	cfg, names, in, with := d.cfg, d.names, d.in, d.with
+	var err error
+	if in.Passphrase, err = components.NewPassphrase(d.ctx, "passphrase", components.PassphraseArgs{
 		ParameterName: names.PassphraseParameter,
 		Value:         secret(cfg.CircleSecretPassphrase),
 	}, with); err != nil {
-		return nil, err
+		return err
 	}
-	if in.ShutdownQueue, err = components.NewShutdownQueue(ctx, "shutdown-queue", components.ShutdownQueueArgs{
+	if in.ShutdownQueue, err = components.NewShutdownQueue(d.ctx, "shutdown-queue", components.ShutdownQueueArgs{
 		QueueName: names.ShutdownQueue,
 		RoleName:  names.ShutdownQueueRole,
 	}, with); err != nil {
-		return nil, err
+		return err
 	}
-	if in.ArtifactStore, err = components.NewArtifactStore(ctx, "artifacts", components.ArtifactStoreArgs{
+	if in.ArtifactStore, err = components.NewArtifactStore(d.ctx, "artifacts", components.ArtifactStoreArgs{
 		BucketName:   names.Bucket,
 		ForceDestroy: cfg.ForceDestroyS3Bucket,
 	}, with); err != nil {
-		return nil, err
+		return err
 	}
-	if in.IAM, err = components.NewIAM(ctx, "iam", components.IAMArgs{
-		Partition:              partition,
+	if in.IAM, err = components.NewIAM(d.ctx, "iam", components.IAMArgs{
+		Partition:              cfg.Partition(),
 		Region:                 cfg.AWSRegion,
 		RoleName:               names.Role,
 		PolicyName:             names.Policy,
@@ -143,228 +174,173 @@ func Deploy(ctx *pulumi.Context, cfg *config.Config) (*Installation, error) {
 		QueueARN:               in.ShutdownQueue.QueueARN,
 		PassphraseParameterARN: in.Passphrase.ParameterARN,
 	}, with); err != nil {
-		return nil, err
+		return err
 	}
-	if cfg.CreateS3GatewayEndpoint && !net.S3GatewayEndpoint {
-		if in.S3Endpoint, err = components.NewS3Endpoint(ctx, "s3-endpoint", components.S3EndpointArgs{
-			VpcID: cfg.AWSVpcID, ServiceName: s3ServiceName(cfg), RouteTableID: net.RouteTableID,
+	// An endpoint someone else made is the one the guide asks for; ours,
+	// from an earlier `up`, keeps being managed.
+	if cfg.CreateS3GatewayEndpoint && !d.net.S3GatewayEndpoint {
+		if in.S3Endpoint, err = components.NewS3Endpoint(d.ctx, "s3-endpoint", components.S3EndpointArgs{
+			VPCID: cfg.AWSVPCID, ServiceName: s3ServiceName(cfg), RouteTableID: d.net.RouteTableID,
 		}, with); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	enableBuilders := cfg.DesiredBuildersCount > 0
-	if in.SecurityGroups, err = components.NewSecurityGroups(ctx, "security-groups", components.SecurityGroupsArgs{
-		VpcID:          cfg.AWSVpcID,
-		SubnetCIDR:     subnet.CidrBlock,
-		Names:          names,
+	return nil
+}
+
+// networkSecurity creates the security groups and their rules. Which
+// groups each machine gets is components.Attachments.
+func (d *deployment) networkSecurity() error {
+	cfg := d.cfg
+	var err error
+	d.in.SecurityGroups, err = components.NewSecurityGroups(d.ctx, "security-groups", components.SecurityGroupsArgs{
+		VPCID:          cfg.AWSVPCID,
+		SubnetCIDR:     d.net.SubnetCIDR,
+		Names:          d.names,
 		AdminCIDRs:     cfg.AdminCIDRBlocks,
 		UserCIDRs:      cfg.UserCIDRBlocks,
 		SSHRerunCIDRs:  cfg.SSHRerunCIDRBlocks,
 		EnableNomad:    cfg.EnableNomad,
-		EnableBuilders: enableBuilders,
-	}, with); err != nil {
-		return nil, err
-	}
-	sg := in.SecurityGroups.IDs
+		EnableBuilders: cfg.DesiredBuildersCount > 0,
+	}, d.with)
+	return err
+}
 
-	proxy := components.Proxy{HTTPProxy: cfg.HTTPProxy, HTTPSProxy: cfg.HTTPSProxy, NoProxy: cfg.EffectiveNoProxy(net.VPCCIDR)}
-	if cfg.ProxyEnabled() && ctx.DryRun() {
-		_ = ctx.Log.Info(fmt.Sprintf("Proxy on every instance: http_proxy=%s https_proxy=%s no_proxy=%s (Nomad clients add the services box's private IP)",
-			cfg.HTTPProxy, cfg.HTTPSProxy, proxy.NoProxy), nil)
+// compute creates the machines: the services box (and its DNS record), the
+// Nomad clients, and the 1.0 builders.
+func (d *deployment) compute() error {
+	imgs := d.imgs
+	if err := d.servicesBox(imgs.services); err != nil {
+		return err
 	}
-	settings := components.InstanceSettings{KeyName: cfg.AWSSSHKeyName, IMDSHTTPTokens: cfg.IMDSHTTPTokens, VolumeType: cfg.RootVolumeType}
+	if err := d.dns(); err != nil {
+		return err
+	}
+	if err := d.nomadClients(imgs.nomadClients); err != nil {
+		return err
+	}
+	return d.legacyBuilders(imgs.ubuntu)
+}
 
-	var servicesUserData pulumi.StringInput
+// instanceSettings are what every instance shares.
+func (d *deployment) instanceSettings() components.InstanceSettings {
+	return components.InstanceSettings{KeyName: d.cfg.AWSSSHKeyName, IMDSHTTPTokens: d.cfg.IMDSHTTPTokens, VolumeType: d.cfg.RootVolumeType}
+}
+
+// servicesBox creates the services box, which renders its install script
+// unless services_user_data_enabled is false.
+func (d *deployment) servicesBox(image components.Image) error {
+	cfg, in := d.cfg, d.in
+	var install *components.ServicesInstall
 	if cfg.ServicesUserDataEnabled {
-		servicesUserData = pulumi.All(in.ShutdownQueue.QueueURL, sg[components.VMSG], in.Passphrase.ParameterName).ApplyT(func(v []any) (string, error) {
-			return components.ServicesScript{
-				Proxy:               proxy,
-				DockerVersion:       cfg.DockerVersion,
-				QueueURL:            v[0].(string),
-				Bucket:              names.Bucket,
-				Region:              cfg.AWSRegion,
-				SubnetID:            cfg.AWSSubnetID,
-				VMSecurityGroupID:   v[1].(string),
-				PassphraseParameter: v[2].(string),
-			}.Render()
-		}).(pulumi.StringOutput)
+		install = &components.ServicesInstall{
+			Proxy:               d.proxy,
+			DockerVersion:       cfg.DockerVersion,
+			Bucket:              d.names.Bucket,
+			Region:              cfg.AWSRegion,
+			SubnetID:            cfg.AWSSubnetID,
+			QueueURL:            in.ShutdownQueue.QueueURL,
+			VMSecurityGroupID:   in.SecurityGroups.Machines.VM,
+			PassphraseParameter: in.Passphrase.ParameterName,
+		}
 	}
-	if in.ServicesBox, err = components.NewServicesBox(ctx, "services", components.ServicesBoxArgs{
-		InstanceSettings:      settings,
-		Name:                  names.Services,
+	var err error
+	in.ServicesBox, err = components.NewServicesBox(d.ctx, "services", components.ServicesBoxArgs{
+		InstanceSettings:      d.instanceSettings(),
+		Name:                  d.names.Services,
 		SubnetID:              cfg.AWSSubnetID,
 		InstanceType:          cfg.ServicesInstanceType,
-		AMI:                   servicesImage.ID,
+		AMI:                   image.ID,
 		IgnoreAMIChanges:      cfg.ServicesAMI == "" && cfg.UbuntuAMI[cfg.AWSRegion] == "",
 		InstanceProfile:       in.IAM.ProfileName,
-		SecurityGroupIDs:      pulumi.StringArray{sg[components.ServicesSG], sg[components.UsersSG]},
+		SecurityGroupIDs:      in.SecurityGroups.Machines.ServicesBox,
 		VolumeSize:            cfg.ServicesVolumeSize,
 		DeleteOnTermination:   cfg.ServicesDeleteOnTermination,
 		DisableAPITermination: cfg.ServicesDisableAPITermination,
 		PublicIP:              cfg.ServicesPublicIP,
-		UserData:              servicesUserData,
-	}, with); err != nil {
-		return nil, err
-	}
-	box := in.ServicesBox
-
-	if cfg.EnableRoute {
-		if in.DNS, err = components.NewDNS(ctx, "dns", components.DNSArgs{
-			ZoneID: cfg.RouteZoneID, Name: cfg.RouteName, Address: box.Address,
-		}, with); err != nil {
-			return nil, err
-		}
-	}
-
-	tags := cfg.DefaultTags()
-	if cfg.EnableNomad {
-		if in.NomadClients, err = components.NewNomadClientFleet(ctx, "nomad-clients", components.NomadClientFleetArgs{
-			Fleet: components.Fleet{
-				InstanceSettings:   settings,
-				LaunchTemplateName: names.NomadLaunchTemplate,
-				GroupName:          names.NomadASG,
-				NameTag:            names.NomadClient,
-				Tags:               tags,
-				Image:              clientImage,
-				InstanceType:       cfg.NomadClientInstanceType,
-				SubnetID:           cfg.AWSSubnetID,
-				SecurityGroupIDs:   pulumi.StringArray{sg[components.NomadSG], sg[components.SSHSG]},
-				VolumeSize:         cfg.NomadClientVolumeSize,
-				Max:                cfg.MaxClientsCount,
-				Desired:            cfg.DesiredClientsCount,
-			},
-			MinHealthyPercent: cfg.NomadMinHealthyPercentage,
-			Proxy:             proxy,
-			DockerVersion:     cfg.DockerVersion,
-			NomadVersion:      cfg.NomadVersion,
-			ServicesPrivateIP: box.PrivateIP,
-		}, with); err != nil {
-			return nil, err
-		}
-	}
-
-	if enableBuilders {
-		if in.LegacyBuilders, err = components.NewLegacyBuilders(ctx, "builders", components.LegacyBuildersArgs{
-			Fleet: components.Fleet{
-				InstanceSettings:   settings,
-				LaunchTemplateName: names.BuildersLaunchTemplate,
-				GroupName:          names.BuildersASG,
-				NameTag:            names.Builders,
-				Tags:               tags,
-				Image:              ubuntu,
-				InstanceType:       cfg.BuilderInstanceType,
-				SubnetID:           cfg.AWSSubnetID,
-				SecurityGroupIDs:   pulumi.StringArray{sg[components.BuildersSG], sg[components.BuildersAdminSG], sg[components.UsersSG]},
-				VolumeSize:         cfg.BuilderVolumeSize,
-				Max:                cfg.MaxBuildersCount,
-				Desired:            cfg.DesiredBuildersCount,
-			},
-			HookName:            names.BuildersShutdownHook,
-			InstanceProfile:     in.IAM.ProfileName,
-			SpotPrice:           cfg.LegacyBuilderSpotPrice,
-			Proxy:               proxy,
-			Region:              cfg.AWSRegion,
-			PassphraseParameter: in.Passphrase.ParameterName,
-			ServicesPrivateIP:   box.PrivateIP,
-			QueueARN:            in.ShutdownQueue.QueueARN,
-			QueueRoleARN:        in.ShutdownQueue.RoleARN,
-		}, with); err != nil {
-			return nil, err
-		}
-	}
-
-	in.Preflight = checks
-	in.Outputs = outputs(cfg, in)
-	for k, v := range in.Outputs {
-		ctx.Export(k, v)
-	}
-	return in, nil
+		Install:               install,
+	}, d.with)
+	return err
 }
 
-func outputs(cfg *config.Config, in *Installation) pulumi.Map {
-	box, sg := in.ServicesBox, in.SecurityGroups.IDs
-	addr := box.Address
-	out := pulumi.Map{
-		"success_message": addr.ApplyT(func(a string) string {
-			return SuccessMessage(a, cfg.AWSSSHKeyName, cfg.ServicesUserDataEnabled)
-		}),
-		"install_url":          pulumi.Sprintf("http://%s/", addr),
-		"admin_console_url":    pulumi.Sprintf("http://%s:8800", addr),
-		"ssh_services":         pulumi.Sprintf("ssh ubuntu@%s", addr),
-		"services_private_ip":  box.PrivateIP,
-		"services_public_ip":   addr,
-		"services_instance_id": box.InstanceID,
-		"bucket_name":          in.ArtifactStore.BucketName,
-		"shutdown_queue_url":   in.ShutdownQueue.QueueURL,
-		"passphrase_parameter": in.Passphrase.ParameterName,
-		// What the Replicated console's VM provider section asks for.
-		"subnet_id":                   pulumi.String(cfg.AWSSubnetID),
-		"vm_security_group_id":        sg[components.VMSG],
-		"services_security_group_ids": pulumi.StringArray{sg[components.ServicesSG], sg[components.UsersSG]},
+// dns creates the Route53 record when enable_route is 1.
+func (d *deployment) dns() error {
+	if !d.cfg.EnableRoute {
+		return nil
 	}
-	if in.NomadClients != nil {
-		c := in.Preflight.Capacity
-		out["nomad_jobs_per_client"] = pulumi.Float64(c.JobsPerClient)
-		out["nomad_fleet_job_capacity"] = pulumi.Float64(c.FleetJobs)
-		out["nomad_capacity"] = pulumi.String(in.Preflight.CapacityLine())
-		out["nomad_clients_asg_name"] = in.NomadClients.GroupName
-		out["nomad_security_group_ids"] = pulumi.StringArray{sg[components.NomadSG], sg[components.SSHSG]}
-	}
-	if in.LegacyBuilders != nil {
-		out["builders_asg_name"] = in.LegacyBuilders.GroupName
-	}
-	if in.DNS != nil {
-		out["services_fqdn"] = in.DNS.FQDN
-	}
-	return out
+	var err error
+	d.in.DNS, err = components.NewDNS(d.ctx, "dns", components.DNSArgs{
+		ZoneID: d.cfg.RouteZoneID, Name: d.cfg.RouteName, Address: d.in.ServicesBox.Address,
+	}, d.with)
+	return err
 }
 
-// SuccessMessage tells the administrator what to do once `pulumi up` is done.
-func SuccessMessage(address, keyName string, installing bool) string {
-	next := "Its install script is running: in about 15 minutes, open the admin console at http://" + address +
-		":8800 to upload the license and finish the setup (the guide's \"Access Your Installation\")."
-	if !installing {
-		next = "services_user_data_enabled is false: it boots plain Ubuntu, and CircleCI Server is installed by hand."
+// nomadClients creates the Nomad client fleet when enable_nomad is 1.
+func (d *deployment) nomadClients(image components.Image) error {
+	cfg, names := d.cfg, d.names
+	if !cfg.EnableNomad {
+		return nil
 	}
-	return "Success! The CircleCI Server services box is booting at " + address + ".\n" + next +
-		"\nSSH in with the key pair " + keyName + ": ssh ubuntu@" + address
+	var err error
+	d.in.NomadClients, err = components.NewNomadClientFleet(d.ctx, "nomad-clients", components.NomadClientFleetArgs{
+		Fleet: components.Fleet{
+			InstanceSettings:   d.instanceSettings(),
+			LaunchTemplateName: names.NomadLaunchTemplate,
+			GroupName:          names.NomadASG,
+			NameTag:            names.NomadClient,
+			Tags:               cfg.DefaultTags(),
+			Image:              image,
+			InstanceType:       cfg.NomadClientInstanceType,
+			SubnetID:           cfg.AWSSubnetID,
+			SecurityGroupIDs:   d.in.SecurityGroups.Machines.NomadClients,
+			VolumeSize:         cfg.NomadClientVolumeSize,
+			Max:                cfg.MaxClientsCount,
+			Desired:            cfg.DesiredClientsCount,
+		},
+		MinHealthyPercent: cfg.NomadMinHealthyPercentage,
+		Proxy:             d.proxy,
+		DockerVersion:     cfg.DockerVersion,
+		NomadVersion:      cfg.NomadVersion,
+		ServicesPrivateIP: d.in.ServicesBox.PrivateIP,
+	}, d.with)
+	return err
 }
 
-// lookupImage resolves an AMI: the one configured, or else the newest
-// Canonical Ubuntu 16.04 image of the region (deprecated images included:
-// 16.04 is past its standard support). The root device name comes with it,
-// so that launch templates size the right volume.
-func lookupImage(ctx *pulumi.Context, cfg *config.Config, key, id string, opts ...pulumi.InvokeOption) (components.Image, error) {
-	args := &ec2.LookupAmiArgs{IncludeDeprecated: pulumi.BoolRef(true), MostRecent: pulumi.BoolRef(true)}
-	if id != "" {
-		args.Filters = []ec2.GetAmiFilter{{Name: "image-id", Values: []string{id}}}
-	} else {
-		args.Owners = []string{cfg.Partition().CanonicalOwnerID}
-		args.Filters = []ec2.GetAmiFilter{
-			{Name: "name", Values: []string{ubuntuImageName}},
-			{Name: "architecture", Values: []string{"x86_64"}},
-			{Name: "virtualization-type", Values: []string{"hvm"}},
-		}
+// legacyBuilders creates the 1.0 builders when desired_builders_count > 0.
+func (d *deployment) legacyBuilders(image components.Image) error {
+	cfg, names, in := d.cfg, d.names, d.in
+	if cfg.DesiredBuildersCount <= 0 {
+		return nil
 	}
-	ami, err := ec2.LookupAmi(ctx, args, opts...)
-	if err != nil {
-		if id != "" {
-			return components.Image{}, fmt.Errorf("%s %q: no such image in %s: %w", key, id, cfg.AWSRegion, err)
-		}
-		return components.Image{}, fmt.Errorf("no Canonical Ubuntu 16.04 image found in %s (owner %s); set services_ami: %w", cfg.AWSRegion, cfg.Partition().CanonicalOwnerID, err)
-	}
-	return components.Image{ID: ami.Id, RootDeviceName: ami.RootDeviceName}, nil
+	var err error
+	in.LegacyBuilders, err = components.NewLegacyBuilders(d.ctx, "builders", components.LegacyBuildersArgs{
+		Fleet: components.Fleet{
+			InstanceSettings:   d.instanceSettings(),
+			LaunchTemplateName: names.BuildersLaunchTemplate,
+			GroupName:          names.BuildersASG,
+			NameTag:            names.Builders,
+			Tags:               cfg.DefaultTags(),
+			Image:              image,
+			InstanceType:       cfg.BuilderInstanceType,
+			SubnetID:           cfg.AWSSubnetID,
+			SecurityGroupIDs:   in.SecurityGroups.Machines.Builders,
+			VolumeSize:         cfg.BuilderVolumeSize,
+			Max:                cfg.MaxBuildersCount,
+			Desired:            cfg.DesiredBuildersCount,
+		},
+		HookName:            names.BuildersShutdownHook,
+		InstanceProfile:     in.IAM.ProfileName,
+		SpotPrice:           cfg.LegacyBuilderSpotPrice,
+		Proxy:               d.proxy,
+		Region:              cfg.AWSRegion,
+		PassphraseParameter: in.Passphrase.ParameterName,
+		ServicesPrivateIP:   in.ServicesBox.PrivateIP,
+		QueueARN:            in.ShutdownQueue.QueueARN,
+		QueueRoleARN:        in.ShutdownQueue.RoleARN,
+	}, d.with)
+	return err
 }
 
 func secret(s string) pulumi.StringOutput {
 	return pulumi.ToSecret(pulumi.String(s)).(pulumi.StringOutput)
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

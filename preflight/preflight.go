@@ -6,8 +6,9 @@
 // The program looks the facts up from AWS (ec2.GetInstanceType, the subnet,
 // its VPC and its route table) and hands them over in an Input; Run decides
 // what is wrong. Every message names the config key to change, the value
-// found, what the guide requires, and a fix. The package uses the standard
-// library only, so its rules are tested on their own and in a second.
+// found (by its name in config, never retyped), what the guide requires,
+// and a fix. The rules are pure functions of the Input, so they are tested
+// on their own and in a second.
 package preflight
 
 import (
@@ -15,6 +16,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/circleci-server-pulumi/installer/config"
 )
 
 // InstanceType is what AWS says about an instance type (ec2.GetInstanceType).
@@ -150,7 +153,7 @@ func Run(in Input) Result {
 }
 
 // downgraded prefixes a failure that `preflight: warn` turned into a warning.
-const downgraded = "[would fail; downgraded to a warning by preflight = warn] "
+const downgraded = "[would fail; downgraded to a warning by " + config.KeyPreflight + " = warn] "
 
 // capacityOf counts jobs per client as the guide's "Nomad Clients" section
 // does: Nomad allocates 1024 MHz per job CPU, and a client's capacity is
@@ -213,10 +216,10 @@ func (r Result) Summary() string {
 // CapacityLine describes Capacity in one line, in whole jobs.
 func (r Result) CapacityLine() string {
 	if !r.nomad {
-		return "Capacity: no Nomad clients (enable_nomad = 0)."
+		return "Capacity: no Nomad clients (" + config.KeyEnableNomad + " = 0)."
 	}
 	c := r.Capacity
-	job := fmt.Sprintf("jobs of %d CPUs and %d MiB (nomad_job_memory_mib)", r.jobCPUs, r.jobMiB)
+	job := fmt.Sprintf("jobs of %d CPUs and %d MiB (%s)", r.jobCPUs, r.jobMiB, config.KeyNomadJobMemoryMiB)
 	memory := fmt.Sprintf("memory bound %s = %d MiB / %d MiB", num(c.MemoryBound), r.clientMiB, r.jobMiB)
 	var bounds string
 	if c.ClientMHz > 0 {
@@ -226,9 +229,10 @@ func (r Result) CapacityLine() string {
 		bounds = fmt.Sprintf("%s; AWS gives no sustained clock for %s, so the CPU bound is unknown and memory alone is counted",
 			memory, r.clientType)
 	}
-	return fmt.Sprintf("Capacity: %s runs %s %s per client: %s. %s jobs at desired_clients_count = %d, %s at max_clients_count = %d.",
+	return fmt.Sprintf("Capacity: %s runs %s %s per client: %s. %s jobs at %s = %d, %s at %s = %d.",
 		r.clientType, num(math.Floor(c.JobsPerClient)), job, bounds,
-		num(c.FleetJobs), r.desiredClients, num(math.Floor(c.JobsPerClient)*float64(r.maxClients)), r.maxClients)
+		num(c.FleetJobs), config.KeyDesiredClientsCount, r.desiredClients,
+		num(math.Floor(c.JobsPerClient)*float64(r.maxClients)), config.KeyMaxClientsCount, r.maxClients)
 }
 
 func boundPhrase(bound string) string {
@@ -251,7 +255,7 @@ func (r Result) Err() error {
 		b.WriteString("\n  - ")
 		b.WriteString(c.String())
 	}
-	b.WriteString("\nTo go ahead anyway (not recommended): pulumi config set preflight warn")
+	b.WriteString("\nTo go ahead anyway (not recommended): pulumi config set " + config.KeyPreflight + " warn")
 	return errors.New(b.String())
 }
 

@@ -5,6 +5,8 @@ import (
 	"math"
 	"net"
 	"strings"
+
+	"github.com/circleci-server-pulumi/installer/config"
 )
 
 // Check names, in the order Run reports them.
@@ -57,18 +59,20 @@ func warn(name, key, fix, format string, args ...any) Check {
 	return problem(Warn, name, key, fix, format, args...)
 }
 
+// The keys the checks name, from their declarations.
 const (
-	servicesKey = "services_instance_type"
-	nomadKey    = "nomad_client_instance_type"
-	builderKey  = "builder_instance_type"
-	usersKey    = "daily_active_users"
-	desiredKey  = "desired_clients_count"
-	maxKey      = "max_clients_count"
-	subnetKey   = "aws_subnet_id"
-	vpcKey      = "aws_vpc_id"
-	publicIPKey = "services_public_ip"
-	s3Key       = "create_s3_gateway_endpoint"
-	keyPairKey  = "aws_ssh_key_name"
+	servicesKey = config.KeyServicesInstanceType
+	nomadKey    = config.KeyNomadClientInstanceType
+	builderKey  = config.KeyBuilderInstanceType
+	usersKey    = config.KeyDailyActiveUsers
+	desiredKey  = config.KeyDesiredClientsCount
+	maxKey      = config.KeyMaxClientsCount
+	subnetKey   = config.KeyAWSSubnetID
+	vpcKey      = config.KeyAWSVPCID
+	publicIPKey = config.KeyServicesPublicIP
+	s3Key       = config.KeyCreateS3GatewayEndpoint
+	keyPairKey  = config.KeyAWSSSHKeyName
+	jobMiBKey   = config.KeyNomadJobMemoryMiB
 )
 
 // The guide's "GB" are taken as GiB, as AWS sizes memory: its m5.2xlarge
@@ -156,7 +160,7 @@ func servicesSize(in Input, _ Capacity) Check {
 	if users <= 0 {
 		which = fmt.Sprintf("the smallest row, as %s is not set (pulumi config set %s <n> to compare with yours)", usersKey, usersKey)
 	}
-	advice := fmt.Sprintf("the row also asks for %s of disk (services_volume_size) and a %s NIC", row.disk, row.nic)
+	advice := fmt.Sprintf("the row also asks for %s of disk (%s) and a %s NIC", row.disk, config.KeyServicesVolumeSize, row.nic)
 	if len(short) == 0 {
 		return pass(CheckServicesSize, servicesKey, "%s = %s (%s) meets the guide's Services Machine table, \"%s\", %s; cores counted as vCPUs; %s",
 			servicesKey, t.Name, describe(t), row, which, advice)
@@ -202,7 +206,7 @@ func nomadClientArch(in Input, _ Capacity) Check {
 
 func builderArch(in Input, _ Capacity) Check {
 	if !in.BuildersEnabled {
-		return skip(CheckBuilderArch, builderKey, "%s = %s not checked: desired_builders_count = 0, no 1.0 builders", builderKey, in.Builder.Name)
+		return skip(CheckBuilderArch, builderKey, "%s = %s not checked: %s = 0, no 1.0 builders", builderKey, in.Builder.Name, config.KeyDesiredBuildersCount)
 	}
 	return archCheck(CheckBuilderArch, builderKey, in.Builder, "r5.2xlarge (this installer's default; the guide recommends an r3 instance)")
 }
@@ -245,7 +249,7 @@ func nomadJobFit(in Input, c Capacity) Check {
 		return nomadOff(CheckNomadJobFit, nomadKey, in.NomadClient.Name)
 	}
 	t := in.NomadClient
-	job := fmt.Sprintf("a job of %d CPUs and nomad_job_memory_mib = %d", in.NomadJobCPUs, in.NomadJobMemoryMiB)
+	job := fmt.Sprintf("a job of %d CPUs and %s = %d", in.NomadJobCPUs, jobMiBKey, in.NomadJobMemoryMiB)
 	if whole := math.Floor(c.JobsPerClient); whole >= 1 {
 		return pass(CheckNomadJobFit, nomadKey, "%s fits %s = %s %s times (see Capacity)", job, nomadKey, t.Name, num(whole))
 	}
@@ -254,7 +258,7 @@ func nomadJobFit(in Input, c Capacity) Check {
 		need := int(math.Ceil(float64(mhzPerJobCPU*in.NomadJobCPUs) / (t.SustainedClockGHz * 1000)))
 		minV = max(minV, need)
 	}
-	fix := instanceFix(nomadKey, t, minV, minMiB) + fmt.Sprintf("; or, if your jobs are smaller, pulumi config set nomad_job_memory_mib <MiB below %d>", t.MemoryMiB)
+	fix := instanceFix(nomadKey, t, minV, minMiB) + fmt.Sprintf("; or, if your jobs are smaller, pulumi config set %s <MiB below %d>", jobMiBKey, t.MemoryMiB)
 	found := fmt.Sprintf("memory bound %s", num(c.MemoryBound))
 	if c.ClientMHz > 0 {
 		found = fmt.Sprintf("CPU bound %s (%s MHz / %d MHz per job), %s", num(c.CPUBound), num(c.ClientMHz), mhzPerJobCPU*in.NomadJobCPUs, found)
@@ -306,7 +310,7 @@ func (r clientRow) recommendation(users int) string {
 
 // nomadOff skips a Nomad check when enable_nomad = 0.
 func nomadOff(name, key, value string) Check {
-	return skip(name, key, "%s = %s not checked: enable_nomad = 0, no Nomad clients", key, value)
+	return skip(name, key, "%s = %s not checked: %s = 0, no Nomad clients", key, value, config.KeyEnableNomad)
 }
 
 func countSkip(name, key string, in Input) (Check, bool) {

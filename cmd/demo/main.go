@@ -16,7 +16,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
-	"github.com/circleci-server-pulumi/installer/tests/offline"
+	"github.com/circleci-server-pulumi/installer/config"
+	"github.com/circleci-server-pulumi/installer/internal/offline"
 )
 
 func main() {
@@ -89,8 +90,14 @@ To install for real, see README.md ("Install"): pulumi stack init, pulumi config
 	}
 	fmt.Printf("changes: %s\n", changes(summaryOf(again)))
 
-	step("upgrade Nomad on the clients: pulumi config set nomad_version 0.9.4 && pulumi up")
-	if err := env.Set(ctx, map[string]string{"nomad_version": "0.9.4"}, nil); err != nil {
+	return upgradeAndDestroy(ctx, env, engine)
+}
+
+// upgradeAndDestroy rolls the Nomad clients onto a new Nomad release, then
+// destroys the stack and counts what is left.
+func upgradeAndDestroy(ctx context.Context, env *offline.Env, engine io.Writer) error {
+	step("upgrade Nomad on the clients: pulumi config set " + config.KeyNomadVersion + " 0.9.4 && pulumi up")
+	if err := env.Set(ctx, map[string]string{config.KeyNomadVersion: "0.9.4"}, nil); err != nil {
 		return err
 	}
 	rolled, err := env.Up(ctx, engine)

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/circleci-server-pulumi/installer/tests/offline"
+	"github.com/circleci-server-pulumi/installer/internal/offline"
 )
 
 // BenchmarkDevStack times preview, up and destroy of the example stack

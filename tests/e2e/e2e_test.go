@@ -16,7 +16,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
-	"github.com/circleci-server-pulumi/installer/tests/offline"
+	"github.com/circleci-server-pulumi/installer/internal/offline"
 	"github.com/circleci-server-pulumi/installer/tests/standin"
 )
 

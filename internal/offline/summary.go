@@ -60,7 +60,14 @@ func AWSObjects(state []Resource) []Resource {
 func Summary(state []Resource) string {
 	var b strings.Builder
 	objects := AWSObjects(state)
+	summarizeObjects(&b, objects)
+	summarizePorts(&b, objects)
+	summarizeIAM(&b, objects)
+	return b.String()
+}
 
+// summarizeObjects counts the objects by type.
+func summarizeObjects(b *strings.Builder, objects []Resource) {
 	counts := map[string]int{}
 	for _, r := range objects {
 		counts[r.Type]++
@@ -70,11 +77,14 @@ func Summary(state []Resource) string {
 		types = append(types, t)
 	}
 	sort.Strings(types)
-	fmt.Fprintf(&b, "AWS objects: %d\n", len(objects))
+	fmt.Fprintf(b, "AWS objects: %d\n", len(objects))
 	for _, t := range types {
-		fmt.Fprintf(&b, "  %3d  %s\n", counts[t], t)
+		fmt.Fprintf(b, "  %3d  %s\n", counts[t], t)
 	}
+}
 
+// summarizePorts lists who may reach which port of which group.
+func summarizePorts(b *strings.Builder, objects []Resource) {
 	groupNames := map[string]string{}
 	for _, r := range objects {
 		if r.Type == "aws:ec2/securityGroup:SecurityGroup" {
@@ -104,8 +114,11 @@ func Summary(state []Resource) string {
 		rules = append(rules, fmt.Sprintf("  %-28s %-15s from %-28s%s", groupNames[fmt.Sprint(r.Inputs["securityGroupId"])], ports, from, open))
 	}
 	sort.Strings(rules)
-	fmt.Fprintf(&b, "\nOpen ports (security group, port, who may reach it): %d rules\n%s\n", len(rules), strings.Join(rules, "\n"))
+	fmt.Fprintf(b, "\nOpen ports (security group, port, who may reach it): %d rules\n%s\n", len(rules), strings.Join(rules, "\n"))
+}
 
+// summarizeIAM lists what each role's inline policy allows.
+func summarizeIAM(b *strings.Builder, objects []Resource) {
 	b.WriteString("\nIAM permissions:\n")
 	for _, r := range objects {
 		if r.Type != "aws:iam/rolePolicy:RolePolicy" {
@@ -118,13 +131,12 @@ func Summary(state []Resource) string {
 			}
 		}
 		if err := json.Unmarshal([]byte(fmt.Sprint(r.Inputs["policy"])), &doc); err != nil {
-			fmt.Fprintf(&b, "  %v: unreadable policy: %v\n", r.Inputs["name"], err)
+			fmt.Fprintf(b, "  %v: unreadable policy: %v\n", r.Inputs["name"], err)
 			continue
 		}
-		fmt.Fprintf(&b, "  role %v:\n", r.Inputs["role"])
+		fmt.Fprintf(b, "  role %v:\n", r.Inputs["role"])
 		for _, s := range doc.Statement {
-			fmt.Fprintf(&b, "    %s on %s\n", strings.Join(s.Action, ", "), strings.Join(s.Resource, ", "))
+			fmt.Fprintf(b, "    %s on %s\n", strings.Join(s.Action, ", "), strings.Join(s.Resource, ", "))
 		}
 	}
-	return b.String()
 }
