@@ -62,7 +62,7 @@ func smokeProgram(ctx *pulumi.Context) error {
 	}
 	var subnet struct {
 		CidrBlock string `pulumi:"cidrBlock"`
-		VpcID     string `pulumi:"vpcId"`
+		VPCID     string `pulumi:"vpcId"`
 	}
 	if err := ctx.Invoke("aws:ec2/getSubnet:getSubnet", map[string]any{"id": "subnet-0f1e2d3c4b5a69788"}, &subnet,
 		pulumi.Provider(&prov)); err != nil {
@@ -79,7 +79,7 @@ func smokeProgram(ctx *pulumi.Context) error {
 	if err := ctx.RegisterResource("aws:ec2/securityGroup:SecurityGroup", "services-sg", pulumi.Map{
 		"name":        pulumi.String("standin_smoke_sg"),
 		"description": pulumi.String("Smoke test group for " + subnet.CidrBlock),
-		"vpcId":       pulumi.String(subnet.VpcID),
+		"vpcId":       pulumi.String(subnet.VPCID),
 		"tags":        pulumi.StringMap{"Name": pulumi.String("standin_smoke_sg")},
 	}, &sg, pulumi.Provider(&prov)); err != nil {
 		return err

@@ -24,7 +24,7 @@ type vpcFixture struct {
 
 type subnetFixture struct {
 	ID                  string            `json:"id"`
-	VpcID               string            `json:"vpcId"`
+	VPCID               string            `json:"vpcId"`
 	CidrBlock           string            `json:"cidrBlock"`
 	AZSuffix            string            `json:"azSuffix"`
 	MapPublicIPOnLaunch bool              `json:"mapPublicIpOnLaunch"`
@@ -35,7 +35,7 @@ type subnetFixture struct {
 
 type routeTableFixture struct {
 	ID        string              `json:"id"`
-	VpcID     string              `json:"vpcId"`
+	VPCID     string              `json:"vpcId"`
 	Main      bool                `json:"main"`
 	SubnetIDs []string            `json:"subnetIds"`
 	Routes    []map[string]string `json:"routes"`

@@ -181,7 +181,7 @@ func getSubnet(c *call, args resource.PropertyMap) (map[string]any, error) {
 	var found []*subnetFixture
 	for i := range c.s.fx.Subnets {
 		s := &c.s.fx.Subnets[i]
-		if (str(args, "id") != "" && s.ID != str(args, "id")) || (str(args, "vpcId") != "" && s.VpcID != str(args, "vpcId")) ||
+		if (str(args, "id") != "" && s.ID != str(args, "id")) || (str(args, "vpcId") != "" && s.VPCID != str(args, "vpcId")) ||
 			(str(args, "cidrBlock") != "" && s.CidrBlock != str(args, "cidrBlock")) ||
 			(str(args, "availabilityZone") != "" && c.az(s) != str(args, "availabilityZone")) ||
 			(has(args, "defaultForAz") && boolv(args, "defaultForAz") != s.DefaultForAz) {
@@ -189,7 +189,7 @@ func getSubnet(c *call, args resource.PropertyMap) (map[string]any, error) {
 		}
 		ok, err := matchFilters(fs, map[string]func() []string{
 			"subnet-id":         func() []string { return []string{s.ID} },
-			"vpc-id":            func() []string { return []string{s.VpcID} },
+			"vpc-id":            func() []string { return []string{s.VPCID} },
 			"cidr-block":        func() []string { return []string{s.CidrBlock} },
 			"cidrBlock":         func() []string { return []string{s.CidrBlock} },
 			"availability-zone": func() []string { return []string{c.az(s)} },
@@ -210,7 +210,7 @@ func getSubnet(c *call, args resource.PropertyMap) (map[string]any, error) {
 	ones, bits := s.cidr.Mask.Size()
 	free := (1 << (bits - ones)) - 5 - len(c.st.usedIPs(s.ID))
 	return map[string]any{
-		"id": s.ID, "arn": c.cfg.regional("ec2", "subnet/"+s.ID), "vpcId": s.VpcID, "cidrBlock": s.CidrBlock,
+		"id": s.ID, "arn": c.cfg.regional("ec2", "subnet/"+s.ID), "vpcId": s.VPCID, "cidrBlock": s.CidrBlock,
 		"availabilityZone": c.az(s), "availabilityZoneId": azID(c, s.AZSuffix), "availableIpAddressCount": free,
 		"mapPublicIpOnLaunch": s.MapPublicIPOnLaunch, "defaultForAz": s.DefaultForAz, "state": "available",
 		"ownerId": Account, "tags": tagsOrEmpty(s.Tags), "assignIpv6AddressOnCreation": false, "customerOwnedIpv4Pool": "",
@@ -274,7 +274,7 @@ func (c *call) routeTables(args resource.PropertyMap, withSubnetArg bool) ([]*ro
 		rt := &c.s.fx.RouteTables[i]
 		subnets := func() []string { return rt.SubnetIDs }
 		routes := routesOf(c.cfg, c.st, rt)
-		if (str(args, "vpcId") != "" && rt.VpcID != str(args, "vpcId")) ||
+		if (str(args, "vpcId") != "" && rt.VPCID != str(args, "vpcId")) ||
 			(withSubnetArg && str(args, "routeTableId") != "" && rt.ID != str(args, "routeTableId")) ||
 			(withSubnetArg && str(args, "subnetId") != "" && !contains(rt.SubnetIDs, str(args, "subnetId"))) ||
 			(withSubnetArg && str(args, "gatewayId") != "") {
@@ -282,7 +282,7 @@ func (c *call) routeTables(args resource.PropertyMap, withSubnetArg bool) ([]*ro
 		}
 		ok, err := matchFilters(fs, map[string]func() []string{
 			"route-table-id":        func() []string { return []string{rt.ID} },
-			"vpc-id":                func() []string { return []string{rt.VpcID} },
+			"vpc-id":                func() []string { return []string{rt.VPCID} },
 			"association.subnet-id": subnets,
 			"association.main":      func() []string { return []string{boolStr(rt.Main)} },
 			// EC2 filters on the routes it holds, gateway endpoint routes
@@ -344,7 +344,7 @@ func getRouteTable(c *call, args resource.PropertyMap) (map[string]any, error) {
 		routes = append(routes, route)
 	}
 	return map[string]any{
-		"id": rt.ID, "routeTableId": rt.ID, "arn": c.cfg.regional("ec2", "route-table/"+rt.ID), "vpcId": rt.VpcID,
+		"id": rt.ID, "routeTableId": rt.ID, "arn": c.cfg.regional("ec2", "route-table/"+rt.ID), "vpcId": rt.VPCID,
 		"ownerId": Account, "associations": assocs, "routes": routes, "tags": map[string]string{},
 		"subnetId": str(args, "subnetId"), "gatewayId": "", "filters": args["filters"],
 	}, nil
@@ -437,9 +437,11 @@ func getAmi(c *call, args resource.PropertyMap) (map[string]any, error) {
 		found = append(found, img)
 	}
 	if len(found) == 0 {
+		//lint:ignore ST1005 the provider's own message, word for word
 		return nil, errors.New("Your query returned no results. Please change your search criteria and try again.")
 	}
 	if len(found) > 1 && !boolv(args, "mostRecent") {
+		//lint:ignore ST1005 the provider's own message, word for word
 		return nil, errors.New("Your query returned more than one result. Please try a more specific search criteria, or set `most_recent` attribute to true.")
 	}
 	sort.Slice(found, func(i, j int) bool {

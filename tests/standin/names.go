@@ -21,7 +21,6 @@ var (
 	hookNameRE     = regexp.MustCompile(`^[A-Za-z0-9\-_/]+$`)
 	ec2TextRE      = regexp.MustCompile(`^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*$`)
 	amiRE          = regexp.MustCompile(`^ami-[0-9a-f]{8}([0-9a-f]{9})?$`)
-	ec2IDRE        = regexp.MustCompile(`^[a-z]+-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	tagKeyReserved = "aws:"
 )
 

@@ -32,6 +32,7 @@ func TestPluginInfoAndConfigure(t *testing.T) {
 	}
 	// The legacy variables carry the region too.
 	resp, err := h.rp.Configure(context.Background(), &pulumirpc.ConfigureRequest{
+		//lint:ignore SA1019 the legacy path the stand-in still serves
 		Variables: map[string]string{"aws:config:region": "eu-west-1"},
 	})
 	if err != nil || !resp.AcceptSecrets || !resp.SupportsPreview || !resp.AcceptResources {

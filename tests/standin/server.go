@@ -195,7 +195,7 @@ func (s *Server) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest)
 	}
 	region := str(args, "region")
 	if region == "" {
-		region = req.GetVariables()["aws:config:region"]
+		region = legacyVariable(req, "aws:config:region")
 	}
 	if region == "" {
 		region = firstEnv("AWS_REGION", "AWS_DEFAULT_REGION")
@@ -210,7 +210,7 @@ func (s *Server) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest)
 	cfg := &providerConfig{region: region, partition: partitionOf(region), defaultTags: map[string]string{}}
 	if dt := obj(args, "defaultTags"); dt != nil {
 		cfg.defaultTags = stringMap(dt, "tags")
-	} else if js := req.GetVariables()["aws:config:defaultTags"]; js != "" {
+	} else if js := legacyVariable(req, "aws:config:defaultTags"); js != "" {
 		var v struct{ Tags map[string]string }
 		if err := json.Unmarshal([]byte(js), &v); err == nil && v.Tags != nil {
 			cfg.defaultTags = v.Tags
@@ -230,4 +230,11 @@ func firstEnv(names ...string) string {
 		}
 	}
 	return ""
+}
+
+// legacyVariable reads the deprecated configuration variables, which the
+// bridged provider still reads when the args lack a value.
+func legacyVariable(req *pulumirpc.ConfigureRequest, key string) string {
+	//lint:ignore SA1019 the legacy path is what this reads
+	return req.GetVariables()[key]
 }

@@ -9,6 +9,18 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
+// The ingress and egress rule kinds are made by one constructor, ruleKind,
+// so both live in this file.
+
+const (
+	tIngressRule = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	tEgressRule  = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+)
+
+func init() {
+	register(ruleKind(tIngressRule, false), ruleKind(tEgressRule, true))
+}
+
 // rulesPerGroup is EC2's default quota of inbound (and of outbound) rules
 // per security group.
 const rulesPerGroup = 60
