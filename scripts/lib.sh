@@ -31,3 +31,16 @@ ensure_shellcheck() {
     sudo apt-get update -qq && sudo apt-get install -y -qq shellcheck >/dev/null
   fi
 }
+
+# staticcheck is pinned here and built from the Go module proxy into
+# .cache/bin the first time.
+staticcheck_version="v0.8.2" # staticcheck 2026.2.2
+staticcheck_bin="$repo_root/.cache/bin/staticcheck"
+
+ensure_staticcheck() {
+  if [ -x "$staticcheck_bin" ] && "$staticcheck_bin" -version 2>/dev/null | grep -q "(${staticcheck_version#v})"; then
+    return
+  fi
+  echo "==> Installing staticcheck $staticcheck_version into .cache/bin (Go module proxy)"
+  GOBIN="$repo_root/.cache/bin" go install "honnef.co/go/tools/cmd/staticcheck@$staticcheck_version"
+}

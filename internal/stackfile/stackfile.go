@@ -56,9 +56,9 @@ func Load(path, project, passphrase string) (*Config, error) {
 			out.Values[key], out.Secrets[key] = plain, true
 			continue
 		}
-		switch v.(type) {
+		switch s := v.(type) {
 		case string:
-			out.Values[key] = v.(string)
+			out.Values[key] = s
 		case map[string]any, []any:
 			b, err := json.Marshal(v)
 			if err != nil {
