@@ -1,6 +1,7 @@
 package components
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -141,6 +142,28 @@ func TestSecurityGroupPlan_RulesAreWellFormed(t *testing.T) {
 		}
 		if d := r.Description(); len(d) > 255 || strings.ContainsAny(d, `'"<>`) {
 			t.Errorf("rule %s: description %q is not one AWS accepts", name, d)
+		}
+	}
+}
+
+// Attachments keeps the Terraform installer's assignment of groups to
+// machines (shared/docs/anchor-parity.md: rows 13, 15 and 20; vm_sg is the
+// group the services script hands vm-service, row 12): the wiring tests
+// (installer, e2e) read Attachments, so this is where it is checked.
+func TestAttachments_AsTheTerraformInstaller(t *testing.T) {
+	cases := []struct {
+		machine string
+		got     []GroupKey
+		want    []GroupKey
+	}{
+		{"services box", Attachments.ServicesBox, []GroupKey{ServicesSG, UsersSG}},
+		{"Nomad clients", Attachments.NomadClients, []GroupKey{NomadSG, SSHSG}},
+		{"1.0 builders", Attachments.Builders, []GroupKey{BuildersSG, BuildersAdminSG, UsersSG}},
+		{"VMs", []GroupKey{Attachments.VM}, []GroupKey{VMSG}},
+	}
+	for _, c := range cases {
+		if fmt.Sprint(c.got) != fmt.Sprint(c.want) {
+			t.Errorf("%s: in %v, want %v", c.machine, c.got, c.want)
 		}
 	}
 }

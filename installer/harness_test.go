@@ -14,6 +14,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/circleci-server-pulumi/installer/components"
+	"github.com/circleci-server-pulumi/installer/config"
 	"github.com/circleci-server-pulumi/installer/installer"
 	"github.com/circleci-server-pulumi/installer/internal/stackfile"
 	"github.com/circleci-server-pulumi/installer/preflight"
@@ -52,6 +54,7 @@ func devConfig(t *testing.T) map[string]string {
 // resource is one resource the program registered.
 type registered struct {
 	Type, Name string
+	ID         string // as the mocks answered
 	URN        string
 	Custom     bool
 	Parent     string
@@ -227,6 +230,7 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	case "aws:route53/record:Record":
 		out["fqdn"] = resource.NewStringProperty(r.str("name"))
 	}
+	m.resources[len(m.resources)-1].ID = id
 	return id, out, nil
 }
 
@@ -417,6 +421,50 @@ func (r *run) only(t *testing.T, typ string) registered {
 		t.Fatalf("want exactly one %s, have %d: %v", typ, len(rs), rs)
 	}
 	return rs[0]
+}
+
+// groupNames names the security groups with these ids, in order.
+func (r *run) groupNames(t *testing.T, ids []string) []string {
+	t.Helper()
+	byID := map[string]string{}
+	for _, sg := range r.ofType("aws:ec2/securityGroup:SecurityGroup") {
+		byID[sg.ID] = sg.str("name")
+	}
+	var out []string
+	for _, id := range ids {
+		n, ok := byID[id]
+		if !ok {
+			t.Fatalf("%s is not a security group of the installation", id)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// attached names the groups Attachments gives a machine, as the example
+// stack's prefix names them.
+func attached(keys ...components.GroupKey) []string {
+	c := &config.Config{Prefix: "circleci", AWSVPCID: "vpc-0a1b2c3d4e5f67890"}
+	groups, _ := components.SecurityGroupPlan(components.SecurityGroupsArgs{Names: c.Names(), EnableNomad: true, EnableBuilders: true})
+	name := map[components.GroupKey]string{}
+	for _, g := range groups {
+		name[g.Key] = g.Name
+	}
+	var out []string
+	for _, k := range keys {
+		out = append(out, name[k])
+	}
+	return out
+}
+
+// wantGroups checks that a machine is in exactly the groups Attachments
+// gives it, in that order.
+func wantGroups(t *testing.T, r *run, machine string, ids []string, keys []components.GroupKey) {
+	t.Helper()
+	got, want := r.groupNames(t, ids), attached(keys...)
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("%s is in the security groups %v; components.Attachments says %v", machine, got, want)
+	}
 }
 
 // awsNames lists every AWS name-like string the program chose.

@@ -185,9 +185,7 @@ func TestParity_DevStack(t *testing.T) {
 			want(t, "root volume kept", boolean(i, "rootBlockDevice.deleteOnTermination"), false)
 			eni := r.only(t, "aws:ec2/networkInterface:NetworkInterface")
 			want(t, "ENI subnet", eni.str("subnetId"), "subnet-0f1e2d3c4b5a69788")
-			if sgs := strs(eni, "securityGroups"); len(sgs) != 2 {
-				t.Errorf("services ENI security groups = %v, want services and users", sgs)
-			}
+			wantGroups(t, r, "the services box's interface", strs(eni, "securityGroups"), components.Attachments.ServicesBox)
 			want(t, "attached at device 0", number(i, "networkInterfaces[0].deviceIndex"), 0)
 			if i.str("networkInterfaces[0].networkInterfaceId") == "" {
 				t.Error("instance is not attached to the services ENI")
@@ -211,9 +209,7 @@ func TestParity_DevStack(t *testing.T) {
 			want(t, "type", lt.str("instanceType"), "m5.2xlarge")
 			want(t, "AMI as the services box", lt.str("imageId"), ubuntuAMI)
 			want(t, "key pair", lt.str("keyName"), "circleci-admin")
-			if len(strs(lt, "vpcSecurityGroupIds")) != 2 {
-				t.Errorf("Nomad client security groups = %v, want nomad and ssh", strs(lt, "vpcSecurityGroupIds"))
-			}
+			wantGroups(t, r, "Nomad clients", strs(lt, "vpcSecurityGroupIds"), components.Attachments.NomadClients)
 			want(t, "root device", lt.str("blockDeviceMappings[0].deviceName"), "/dev/sda1")
 			want(t, "root size", number(lt, "blockDeviceMappings[0].ebs.volumeSize"), 200)
 			want(t, "root type", lt.str("blockDeviceMappings[0].ebs.volumeType"), "gp3")

@@ -3,6 +3,8 @@ package installer_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/circleci-server-pulumi/installer/components"
 )
 
 func with(t *testing.T, overrides map[string]string) map[string]string {
@@ -128,9 +130,7 @@ func TestVariant_LegacyBuildersEnabled(t *testing.T) {
 	want(t, "profile", lt.str("iamInstanceProfile.name"), "circleci_profile")
 	want(t, "spot", lt.str("instanceMarketOptions.spotOptions.maxPrice"), "0.25")
 	want(t, "root size", number(lt, "blockDeviceMappings[0].ebs.volumeSize"), 150)
-	if n := len(strs(lt, "vpcSecurityGroupIds")); n != 3 {
-		t.Errorf("builders have %d security groups, want builders, builders_admin and users", n)
-	}
+	wantGroups(t, r, "1.0 builders", strs(lt, "vpcSecurityGroupIds"), components.Attachments.Builders)
 	hook := r.named(t, "aws:autoscaling/lifecycleHook:LifecycleHook", "name", "circleci_builders_shutdown_hook")
 	want(t, "hook group", hook.str("autoscalingGroupName"), "circleci_builders_asg")
 	want(t, "transition", hook.str("lifecycleTransition"), "autoscaling:EC2_INSTANCE_TERMINATING")

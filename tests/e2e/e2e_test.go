@@ -16,6 +16,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
+	"github.com/circleci-server-pulumi/installer/components"
+	"github.com/circleci-server-pulumi/installer/config"
 	"github.com/circleci-server-pulumi/installer/internal/offline"
 	"github.com/circleci-server-pulumi/installer/tests/standin"
 )
@@ -152,10 +154,23 @@ func TestDev_PreviewUpNoopDestroy(t *testing.T) {
 	for _, g := range s.inventory("aws:ec2/securityGroup:SecurityGroup") {
 		groupID[g.Properties["name"].(string)] = g.ID
 	}
+	// Which groups each machine gets is components.Attachments.
+	nameOf := map[components.GroupKey]string{}
+	groups, _ := components.SecurityGroupPlan(components.SecurityGroupsArgs{Names: (&config.Config{Prefix: "circleci"}).Names(), EnableNomad: true})
+	for _, g := range groups {
+		nameOf[g.Key] = g.Name
+	}
+	named := func(keys ...components.GroupKey) []string {
+		var out []string
+		for _, k := range keys {
+			out = append(out, nameOf[k])
+		}
+		return out
+	}
 	for out, names := range map[string][]string{
-		"vm_security_group_id":        {"circleci_vm_sg"},
-		"services_security_group_ids": {"circleci_services_sg", "circleci_users_sg"},
-		"nomad_security_group_ids":    {"circleci_nomad_sg", "circleci_ssh_sg"},
+		"vm_security_group_id":        named(components.Attachments.VM),
+		"services_security_group_ids": named(components.Attachments.ServicesBox...),
+		"nomad_security_group_ids":    named(components.Attachments.NomadClients...),
 	} {
 		var want []string
 		for _, n := range names {
