@@ -19,17 +19,21 @@
 // the Terraform installer's 1/0 switches (enable_nomad, enable_route).
 //
 // Everything else is derived from the declaration: Keys (the table Parse
-// walks by reflection), and, written by `go test ./config -update`,
-// the name constants in keys_gen.go (KeyAWSRegion = "aws_region", the only
-// way code names a key in a message), Pulumi.yaml, and the README's
+// walks by reflection), and, written by `go generate ./config`, the name
+// constants in keys_gen.go (KeyAWSRegion = "aws_region", the only way code
+// names a key in a message; rendered from this file's source, so it works
+// before the package compiles), Pulumi.yaml, and the README's
 // configuration reference. Tests fail when any of those is stale, when a
 // key's kind and its parsing disagree with what the Pulumi CLI accepts for
 // the declared type, when a key is declared but never read, and when a key
 // name is typed out as a string anywhere else.
 //
-// Adding a key is: a field here, `go test ./config -update`, its rule in
+// Adding a key is: a field here, `go generate ./config`, its rule in
 // validate.go, and its use.
 package config
+
+//go:generate go run ./internal/declgen/cmd
+//go:generate go test -run ^(TestReadme_ConfigReferenceMatchesTheTable|TestProjectFile_DeclaresEveryKeyAsTheTableDoes)$ . -update
 
 // Config is a stack's configuration, parsed, defaulted and validated. Each
 // field is one stack configuration key, in the order the README documents
@@ -136,9 +140,16 @@ type Config struct {
 	// Who may reach the web app (80, 443) and artifacts (7171, 8081): your users
 	// and, for webhooks, GitHub.
 	UserCIDRBlocks []string `key:"user_cidr_blocks" default:"[\"0.0.0.0/0\"]"`
-	// Who may use "Rerun job with SSH": ports 64535-65535 on Nomad clients and 22
-	// on machine-executor VMs.
+	// Who may use "Rerun job with SSH": ports 64535-65535 on Nomad clients, and
+	// 54782 and 22 on the VMs of machine and remote Docker jobs.
 	SSHRerunCIDRBlocks []string `key:"ssh_rerun_cidr_blocks" default:"[\"0.0.0.0/0\"]"`
+	// Who may reach Docker (2376) and SSH (22) on the VMs of remote Docker and
+	// machine jobs, besides the installation subnet. When the VMs have public
+	// addresses, jobs and vm-service reach them there, from the Nomad clients'
+	// public addresses or their NAT gateway's, so the default stays open (as
+	// in the Terraform installer) and preview warns; narrow it to those
+	// addresses.
+	VMCIDRBlocks []string `key:"vm_cidr_blocks" default:"[\"0.0.0.0/0\"]"`
 	// Instance metadata tokens: optional (default; the 2.19 services predate
 	// IMDSv2) or required (IMDSv2 only).
 	IMDSHTTPTokens string `key:"imds_http_tokens" default:"optional"`
@@ -166,6 +177,11 @@ type Config struct {
 	// Give the services box an Elastic IP. false keeps the install private:
 	// outputs and DNS use the private address.
 	ServicesPublicIP bool `key:"services_public_ip" default:"true"`
+	// Public IPv4 addresses for the Nomad clients and 1.0 builders: auto (they
+	// get one exactly when the subnet's 0.0.0.0/0 route goes to an internet
+	// gateway, their only way out there: AWS assigns none by itself on a
+	// subnet that is not a default subnet), true, or false.
+	ClientsPublicIP string `key:"clients_public_ip" default:"auto"`
 
 	// Preflight: the guide's requirements, checked at preview.
 

@@ -11,6 +11,7 @@ import (
 
 var (
 	regionRE       = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$`)
+	isolatedRE     = regexp.MustCompile(`^[a-z]{2}-iso[a-z]?-`)
 	vpcIDRE        = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	subnetIDRE     = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	amiRE          = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
@@ -95,6 +96,9 @@ func (c *Config) validate(v *validator) {
 	c.validateNetworkAccess(v)
 	c.validateInstances(v)
 	c.validateTags(v)
+	if c.Preflight != "error" && c.Preflight != "warn" {
+		v.fail(KeyPreflight, c.Preflight, "must be error or warn")
+	}
 }
 
 func (c *Config) validateAWS(v *validator) {
@@ -110,6 +114,12 @@ func (c *Config) validateAWS(v *validator) {
 	if v.required(KeyAWSRegion, c.AWSRegion) {
 		if !regionRE.MatchString(c.AWSRegion) {
 			v.fail(KeyAWSRegion, c.AWSRegion, "must be an AWS region code such as eu-central-1, us-gov-west-1 or cn-north-1")
+		} else if isolatedRE.MatchString(c.AWSRegion) {
+			// The isolated partitions (aws-iso, aws-iso-b, aws-iso-e, aws-iso-f)
+			// have ARN prefixes, service principals, endpoints and images of
+			// their own that are not public, so this program cannot get them right.
+			v.fail(KeyAWSRegion, c.AWSRegion, "is in one of AWS's isolated partitions (aws-iso*), which this program does not support: "+
+				"their ARNs, service endpoints and Ubuntu images are not public. Use a region of the aws, aws-us-gov or aws-cn partition")
 		} else if !contains(KnownRegions, c.AWSRegion) {
 			v.warn("%s %q is not one this program knows; check the spelling (known: %s)", KeyAWSRegion, c.AWSRegion, strings.Join(KnownRegions, ", "))
 		}
@@ -266,7 +276,8 @@ func (c *Config) validateNetworkAccess(v *validator) {
 	}{
 		{KeyAdminCIDRBlocks, c.AdminCIDRBlocks, "SSH (22) and the admin console (8800) of the services box"},
 		{KeyUserCIDRBlocks, c.UserCIDRBlocks, "the web app (80, 443) and artifacts (7171, 8081)"},
-		{KeySSHRerunCIDRBlocks, c.SSHRerunCIDRBlocks, "SSH reruns of jobs (64535-65535 on Nomad clients, 22 on VMs)"},
+		{KeySSHRerunCIDRBlocks, c.SSHRerunCIDRBlocks, "SSH reruns of jobs (64535-65535 on Nomad clients, 54782 and 22 on VMs)"},
+		{KeyVMCIDRBlocks, c.VMCIDRBlocks, "Docker (2376) and SSH (22) on the VMs of remote Docker and machine jobs"},
 	}
 	for _, l := range lists {
 		for _, b := range l.blocks {
@@ -299,6 +310,9 @@ func (c *Config) validateInstances(v *validator) {
 		if ami := c.UbuntuAMI[region]; !amiRE.MatchString(ami) {
 			v.fail(KeyUbuntuAMI, region+"="+ami, "must map regions to AMI IDs (ami- followed by 8 or 17 hexadecimal digits)")
 		}
+	}
+	if !contains([]string{"auto", "true", "false"}, c.ClientsPublicIP) {
+		v.fail(KeyClientsPublicIP, c.ClientsPublicIP, "must be auto (a public IP when the subnet routes to an internet gateway), true or false")
 	}
 	if c.IMDSHTTPTokens != "optional" && c.IMDSHTTPTokens != "required" {
 		v.fail(KeyIMDSHTTPTokens, c.IMDSHTTPTokens, "must be optional or required")

@@ -71,6 +71,7 @@ func TestParse_Warnings(t *testing.T) {
 	}{
 		{"open admin ports by default", nil, "admin_cidr_blocks includes 0.0.0.0/0"},
 		{"open user ports by default", nil, "user_cidr_blocks includes 0.0.0.0/0"},
+		{"open VM ports by default", nil, "vm_cidr_blocks includes 0.0.0.0/0"},
 		{"unknown region", map[string]string{"aws_region": "xx-mars-1"}, "not one this program knows"},
 		{"GovCloud region without the flag", map[string]string{"aws_region": "us-gov-east-1"}, "aws-us-gov partition"},
 		{"route keys without enable_route", map[string]string{"route_name": "ci.example.com"}, "no DNS record"},
@@ -89,7 +90,7 @@ func TestParse_Warnings(t *testing.T) {
 			t.Errorf("no warning with %q in %q", c.want, warnings)
 		})
 	}
-	_, warnings, _ := parse(t, map[string]string{"admin_cidr_blocks": `["10.0.0.0/8"]`, "user_cidr_blocks": `["10.0.0.0/8"]`, "ssh_rerun_cidr_blocks": `[]`})
+	_, warnings, _ := parse(t, map[string]string{"admin_cidr_blocks": `["10.0.0.0/8"]`, "user_cidr_blocks": `["10.0.0.0/8"]`, "ssh_rerun_cidr_blocks": `[]`, "vm_cidr_blocks": `["198.51.100.7/32"]`})
 	if len(warnings) != 0 {
 		t.Errorf("a narrowed configuration still warns: %q", warnings)
 	}
@@ -174,6 +175,21 @@ func TestParse_SwitchesAndBooleans(t *testing.T) {
 			t.Errorf("enable_route=%q force_destroy_s3_bucket=%q: want both %v, got %v and %v", c.route, c.destroy, c.on, cfg.EnableRoute, cfg.ForceDestroyS3Bucket)
 		case c.problem != "" && (err == nil || !strings.Contains(err.Error(), c.problem)):
 			t.Errorf("enable_route=%q force_destroy_s3_bucket=%q: want the problem %q, got %v", c.route, c.destroy, c.problem, err)
+		}
+	}
+}
+
+// The isolated partitions are refused by name, not mapped to "aws".
+func TestParse_IsolatedRegionsAreRefused(t *testing.T) {
+	for _, region := range []string{"us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1"} {
+		_, _, err := parse(t, map[string]string{"aws_region": region})
+		if err == nil || !strings.Contains(err.Error(), "isolated partitions") {
+			t.Errorf("aws_region %s: want the isolated-partition refusal, got %v", region, err)
+		}
+	}
+	for _, region := range []string{"us-gov-west-1", "cn-north-1", "eu-central-1"} {
+		if _, _, err := parse(t, map[string]string{"aws_region": region}); err != nil {
+			t.Errorf("aws_region %s: want accepted, got %v", region, err)
 		}
 	}
 }
