@@ -81,3 +81,70 @@ func TestElasticIPMoves(t *testing.T) {
 		t.Errorf("moved EIP: %v", outs)
 	}
 }
+
+// An instance in a subnet gets a public IPv4 address when it asks for one,
+// or, when it says nothing, when its subnet maps public addresses on launch.
+func TestInstancePublicIPs(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		subnet string
+		ask    any // associatePublicIpAddress; nil leaves it out
+		public bool
+	}{
+		{"mapping subnet, silent", subnetID, nil, true},
+		{"mapping subnet, false", subnetID, false, false},
+		{"mapping subnet, true", subnetID, true, true},
+		{"public subnet without mapping, silent", publicNoAutoIP, nil, false},
+		{"public subnet without mapping, true", publicNoAutoIP, true, true},
+		{"NAT subnet, silent", privateSubnet, nil, false},
+		{"NAT subnet, true", privateSubnet, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, "eu-central-1")
+			props := map[string]any{"ami": ami, "instanceType": "m5.large", "subnetId": tc.subnet}
+			if tc.ask != nil {
+				props["associatePublicIpAddress"] = tc.ask
+			}
+			i := h.up(tInstance, "box", props)
+			if has := i.str("publicIp") != ""; has != tc.public {
+				t.Errorf("public address: expected %v, found %q", tc.public, i.str("publicIp"))
+			}
+			if has := i.str("publicDns") != ""; has != tc.public {
+				t.Errorf("public DNS name: expected %v, found %q", tc.public, i.str("publicDns"))
+			}
+		})
+	}
+}
+
+// Terminating an instance disassociates the EIPs on the interface EC2 made
+// for it; an EIP on an interface the instance was given stays there.
+func TestTerminationAndElasticIPs(t *testing.T) {
+	h := newHarness(t, "eu-central-1")
+	eni := h.up(tENI, "eni", map[string]any{"subnetId": subnetID})
+	onENI := h.up(tInstance, "on-eni", map[string]any{"ami": ami, "instanceType": "m5.large",
+		"networkInterfaces": []any{map[string]any{"deviceIndex": 0, "networkInterfaceId": eni.id}}})
+	inSubnet := h.up(tInstance, "in-subnet", map[string]any{"ami": ami, "instanceType": "m5.large", "subnetId": privateSubnet})
+	eniEIP := h.up(tEIP, "eni-eip", map[string]any{"domain": "vpc", "networkInterface": eni.id})
+	instEIP := h.up(tEIP, "inst-eip", map[string]any{"domain": "vpc", "instance": inSubnet.id})
+	if got := instEIP.str("networkInterface"); got != inSubnet.str("primaryNetworkInterfaceId") {
+		t.Errorf("EIP on an instance: expected its interface %s, found %q", inSubnet.str("primaryNetworkInterfaceId"), got)
+	}
+	if got := eniEIP.str("instance"); got != onENI.id {
+		t.Errorf("EIP on an attached interface: expected instance %s, found %q", onENI.id, got)
+	}
+	for _, name := range []string{"on-eni", "in-subnet"} {
+		if err := h.delete(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eips := map[string]map[string]any{}
+	for _, e := range h.srv.Find(tEIP) {
+		eips[e.Name] = e.Properties
+	}
+	if e := eips["eni-eip"]; e["associationId"] == "" || e["networkInterface"] != eni.id || e["instance"] != "" {
+		t.Errorf("EIP on the surviving interface: expected it associated with %s and no instance, found %v", eni.id, e)
+	}
+	if e := eips["inst-eip"]; e["associationId"] != "" || e["instance"] != "" || e["privateIp"] != "" || e["publicIp"] == "" {
+		t.Errorf("EIP of the terminated instance: expected it disassociated and still allocated, found %v", e)
+	}
+}

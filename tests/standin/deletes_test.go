@@ -1,6 +1,8 @@
 package standin_test
 
 import (
+	"fmt"
+	"reflect"
 	"testing"
 )
 
@@ -57,23 +59,74 @@ func TestSecurityGroupDeleteRefusals(t *testing.T) {
 	}
 }
 
+// opsOf lists the non-preview operations on one resource, by name.
+func opsOf(h *harness, name string) []string {
+	var out []string
+	for _, o := range h.srv.Operations() {
+		if o.Name == name && !o.Preview {
+			out = append(out, o.Op)
+		}
+	}
+	return out
+}
+
+// The provider's delete lifts termination protection before it terminates
+// (resourceInstanceDelete); only stop protection still refuses.
 func TestInstanceTerminationProtection(t *testing.T) {
-	h := newHarness(t, "eu-central-1")
-	props := map[string]any{"ami": ami, "instanceType": "m5.2xlarge", "subnetId": subnetID, "disableApiTermination": true}
-	i := h.up(tInstance, "services", props)
-	err := h.delete("services")
-	wantErr(t, err, "OperationNotPermitted: The instance '"+i.id+"' may not be terminated. "+
-		"Modify its 'disableApiTermination' instance attribute and try again.")
-	// Turning the protection off is an update in place; then it goes.
-	props["disableApiTermination"] = false
-	if d := h.diff("services", props); len(d.Replaces) != 0 || len(d.Diffs) != 1 {
-		t.Fatalf("diff %v", d)
-	}
-	if _, err := h.update("services", props, false); err != nil {
-		t.Fatal(err)
-	}
-	if err := h.delete("services"); err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name                  string
+		termination, stop     any // nil leaves the input out
+		err                   string
+		ops                   []string
+		gone, terminationLeft bool
+	}{
+		{name: "termination protection is lifted, then the instance goes", termination: true,
+			ops: []string{"create", "disable-api-termination=false", "delete"}, gone: true},
+		{name: "unprotected: the provider lifts it all the same", termination: false,
+			ops: []string{"create", "disable-api-termination=false", "delete"}, gone: true},
+		{name: "attribute left out", ops: []string{"create", "disable-api-termination=false", "delete"}, gone: true},
+		{name: "stop protection is set again, not lifted, and refuses", termination: true, stop: true,
+			err: "OperationNotPermitted: The instance '%s' may not be terminated. Modify its 'disableApiStop' instance attribute and try again.",
+			ops: []string{"create", "disable-api-termination=false", "disable-api-stop=true"}},
+		{name: "stop protection false is not touched", stop: false,
+			ops: []string{"create", "disable-api-termination=false", "delete"}, gone: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, "eu-central-1")
+			props := map[string]any{"ami": ami, "instanceType": "m5.2xlarge", "subnetId": subnetID}
+			if tc.termination != nil {
+				props["disableApiTermination"] = tc.termination
+			}
+			if tc.stop != nil {
+				props["disableApiStop"] = tc.stop
+			}
+			i := h.up(tInstance, "services", props)
+			err := h.delete("services")
+			if tc.err != "" {
+				wantErr(t, err, fmt.Sprintf(tc.err, i.id))
+			} else if err != nil {
+				t.Fatalf("delete: expected success, found %v", err)
+			}
+			if got := opsOf(h, "services"); !reflect.DeepEqual(got, tc.ops) {
+				t.Errorf("operations: expected %v, found %v", tc.ops, got)
+			}
+			left := h.srv.Find(tInstance)
+			if tc.gone && len(left) != 0 {
+				t.Errorf("expected the instance terminated, found %v", left)
+			}
+			if !tc.gone {
+				if len(left) != 1 {
+					t.Fatalf("expected the instance kept, found %v", left)
+				}
+				// The first ModifyInstanceAttribute took effect before the refusal.
+				if v := left[0].Properties["disableApiTermination"]; v != false {
+					t.Errorf("disableApiTermination after the refused delete: expected false, found %v", v)
+				}
+				if v := left[0].Properties["disableApiStop"]; v != true {
+					t.Errorf("disableApiStop after the refused delete: expected true, found %v", v)
+				}
+			}
+		})
 	}
 }
 
@@ -114,7 +167,7 @@ func TestInterfaceInUse(t *testing.T) {
 	h.up(tInstance, "services", onENI)
 	_, err := h.tryUp(tInstance, "services-2", onENI)
 	wantErr(t, err, "InvalidNetworkInterface.InUse: Interface: ["+eni.id+"] in use.")
-	wantErr(t, h.delete("eni"), "InvalidNetworkInterface.InUse")
+	wantErr(t, h.delete("eni"), "InvalidParameterValue: Network interface '"+eni.id+"' is currently in use.")
 	// Delete-before-replace frees the interface for the replacement.
 	if err := h.delete("services"); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,10 @@ import (
 )
 
 // Diff compares the old inputs with the new and declares replacements.
+// Source: pulumi-terraform-bridge pkg/tfbridge/provider.go, Diff: a change to
+// a ForceNew attribute is a replacement (the kind's replaces), ignored
+// changes never show, and a replacement deletes first when an autonamed
+// property was set explicitly (nameRequiresDeleteBeforeReplace).
 func (s *Server) Diff(ctx context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
 	typ := reqType(req.GetType(), req.GetUrn())
 	olds, err := unmarshal(req.GetOldInputs())
@@ -43,6 +47,17 @@ func (s *Server) Diff(ctx context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	replacePaths := append([]string(nil), k.replaces...)
 	if k.replaceIf != nil {
 		replacePaths = append(replacePaths, k.replaceIf(news)...)
+	}
+	if k.replaceOnChange != nil {
+		replacePaths = append(replacePaths, k.replaceOnChange(olds, news)...)
+	}
+	// The provider's CustomizeDiff refuses some updates while planning them.
+	if k.plan != nil {
+		if old := c.st.get(typ, req.GetId()); old != nil {
+			if err := k.plan(c, old, news); err != nil {
+				return nil, rpcErr(err)
+			}
+		}
 	}
 
 	resp := &pulumirpc.DiffResponse{DetailedDiff: map[string]*pulumirpc.PropertyDiff{}, HasDetailedDiff: true}
@@ -91,7 +106,22 @@ func (s *Server) Diff(ctx context.Context, req *pulumirpc.DiffRequest) (*pulumir
 			resp.DetailedDiff[key] = &pulumirpc.PropertyDiff{Kind: kindOf, InputDiff: true}
 		}
 	}
+	// Tags the provider never sends never show in its state, so the plan
+	// always wants to add them again.
+	// Source: terraform-provider-aws internal/provider/intercept.go,
+	// tagsResourceInterceptor (IgnoreSystem before create, setTagsOut in Read).
+	if k.tags && !ignored(req.GetIgnoreChanges(), "tags") && !ignored(resp.Diffs, "tags") {
+		for key := range stringMap(news, "tags") {
+			if systemTagKey(key) {
+				resp.Diffs = append(resp.Diffs, "tags")
+				resp.DetailedDiff["tags."+key] = &pulumirpc.PropertyDiff{Kind: pulumirpc.PropertyDiff_ADD, InputDiff: true}
+				break
+			}
+		}
+	}
 	// Provider default tags reach tagsAll without any input changing.
+	// Source: pulumi-aws provider/tags.go, applyTags (tagsAll computed from
+	// the provider's defaultTags in Check).
 	if k.tags && !ignored(req.GetIgnoreChanges(), "tags") && !ignored(req.GetIgnoreChanges(), "tagsAll") {
 		if want := tagsAll(c.cfg, news); !equalValues(want, oldOuts["tagsAll"]) {
 			resp.Diffs = append(resp.Diffs, "tagsAll")
@@ -105,7 +135,11 @@ func (s *Server) Diff(ctx context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	}
 	if len(resp.Replaces) > 0 {
 		c.st.replacing[c.urn] = true
-		resp.DeleteBeforeReplace = k.nameKey != "" && !wasDefaulted(news, k.nameKey)
+		// Source: pulumi-terraform-bridge pkg/tfbridge/schema.go,
+		// nameRequiresDeleteBeforeReplace: an autonamed property present in
+		// the inputs but not among the defaults. A name left to a prefix is
+		// not present, so its replacement is made first.
+		resp.DeleteBeforeReplace = k.nameKey != "" && has(news, k.nameKey) && !wasDefaulted(news, k.nameKey)
 	} else {
 		delete(c.st.replacing, c.urn)
 	}

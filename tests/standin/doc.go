@@ -11,8 +11,9 @@
 // types and invokes the installer uses, and fails loudly, naming the token,
 // on any other. It rejects what AWS rejects, with error text shaped like the
 // real provider's: malformed names, bad rule ports, references to ids that do
-// not exist, deletes AWS refuses (a security group still referenced, a
-// protected instance, a non-empty bucket), duplicate names, policies naming
+// not exist, deletes AWS refuses (a security group still referenced, an
+// instance with stop protection, a non-empty bucket; termination protection
+// is lifted first, as the provider does), duplicate names, policies naming
 // another partition. It declares replacements the way the real provider
 // does, keeps secret inputs secret in its outputs, and during preview returns
 // unknowns for computed outputs without changing its state.
@@ -30,5 +31,9 @@
 // gateway endpoint routes; getRouteTables' route.* filters see them, as EC2
 // does, and so does Server.Routes.
 //
-// Tests read what it did through Inventory, Operations, ARNs and Routes.
+// Auto scaling groups launch instances (GroupInstances), with a public IP
+// as the launch template's network interface or the subnet says.
+//
+// Tests read what it did through Inventory, Operations, ARNs, Routes and
+// GroupInstances.
 package standin

@@ -12,11 +12,22 @@ func init() {
 	register(eipKind())
 }
 
-// associate computes an EIP's association outputs.
+// associate computes an EIP's association outputs, as associateEIP
+// (AssociateAddress) and then resourceEIPRead leave them.
+// Source: terraform-provider-aws internal/service/ec2/ec2_eip.go,
+// associateEIP ("associating EC2 EIP (%s): %w") and resourceEIPRead (instance,
+// network_interface, private_ip, private_dns, association_id from
+// DescribeAddresses); EC2 API Reference, AssociateAddress (with an instance,
+// its network interface; "If you associate an Elastic IP address with an
+// instance that has an existing Elastic IP address, the existing address is
+// disassociated from the instance, but remains allocated to your account").
 func (c *call) associate(doing, op string, ins resource.PropertyMap, self string) (resource.PropertyMap, error) {
 	out := resource.PropertyMap{"associationId": pv(""), "privateIp": pv(""), "privateDns": pv(""), "instance": pv("")}
 	eniID, instID := str(ins, "networkInterface"), str(ins, "instance")
 	var inst *record
+	// Source: EC2 API Reference, "Error codes", InvalidInstanceID.NotFound and
+	// InvalidNetworkInterfaceID.NotFound.
+	// Assumption: the texts.
 	if instID != "" {
 		if inst = c.st.get(tInstance, instID); inst == nil {
 			return nil, awsErr(doing, op, 400, "InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", instID)
@@ -39,6 +50,8 @@ func (c *call) associate(doing, op string, ins resource.PropertyMap, self string
 	} else {
 		return nil, awsErr(doing, op, 400, "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist", eniID)
 	}
+	// Assumption: the refusal of a private address the interface does not
+	// have, and its text.
 	if want := str(ins, "associateWithPrivateIp"); want != "" && want != ip {
 		return nil, awsErr(doing, op, 400, "InvalidParameterValue",
 			"Value (%s) for parameter privateIpAddress is invalid. The address is not assigned to the network interface.", want)
@@ -49,6 +62,9 @@ func (c *call) associate(doing, op string, ins resource.PropertyMap, self string
 	out["associationId"] = pv(c.st.hexID("eipassoc", 17))
 	out["privateIp"] = pv(ip)
 	out["privateDns"] = pv(privateDNS(c, ip))
+	if !has(ins, "networkInterface") {
+		out["networkInterface"] = pv(eniID)
+	}
 	if inst != nil {
 		out["instance"] = pv(inst.id)
 	}
@@ -58,17 +74,28 @@ func (c *call) associate(doing, op string, ins resource.PropertyMap, self string
 func eipKind() *kind {
 	return &kind{
 		token: tEIP, what: "EC2 EIP",
+		// Source: resourceEIP schema: address, domain, ipam_pool_id,
+		// network_border_group and public_ipv4_pool are ForceNew.
+		// Assumption: vpc (deprecated in the v5 line) and
+		// customer_owned_ipv4_pool are ForceNew there too.
 		replaces: []string{"domain", "vpc", "address", "publicIpv4Pool", "customerOwnedIpv4Pool", "networkBorderGroup", "ipamPoolId"},
+		// Source: resourceEIP schema (Computed, or Optional+Computed).
 		computed: []string{"allocationId", "arn", "publicIp", "publicDns", "privateIp", "privateDns", "associationId",
-			"domain", "instance", "networkBorderGroup", "publicIpv4Pool", "carrierIp", "customerOwnedIp", "ptrRecord"},
+			"domain", "instance", "networkInterface", "networkBorderGroup", "publicIpv4Pool", "carrierIp", "customerOwnedIp", "ptrRecord"},
 		tags: true,
+		// Source: resourceEIP schema, domain: enum.Validate[awstypes.DomainType].
 		check: func(c *call, news resource.PropertyMap, f *failures) {
 			oneOf(f, news, "domain", []string{"domain"}, "vpc", "standard")
 			checkTags(f, news)
 		},
+		// Source: resourceEIPCreate: AllocateAddress, then associateEIP when
+		// instance or network_interface is set; resourceEIPRead (arn
+		// "elastic-ip/<allocation id>", the public DNS name of the address).
+		// Assumption: the addresses (198.51.100.0/24 and on, RFC 5737), the
+		// pool "amazon" and the region as network border group.
 		create: func(c *call, ins resource.PropertyMap) (string, resource.PropertyMap, error) {
 			id := c.st.hexID("eipalloc", 17)
-			out, err := c.associate("creating EC2 EIP ("+id+") association", "EC2: AssociateAddress", ins, id)
+			out, err := c.associate("associating EC2 EIP ("+id+")", "EC2: AssociateAddress", ins, id)
 			if err != nil {
 				return "", nil, err
 			}
@@ -85,11 +112,14 @@ func eipKind() *kind {
 			}
 			return id, out, nil
 		},
+		// Source: resourceEIPUpdate: when associate_with_private_ip,
+		// instance or network_interface changed, disassociateEIP, then
+		// associateEIP if an instance or interface is given.
 		update: func(c *call, old *record, ins resource.PropertyMap) (resource.PropertyMap, error) {
 			if !associationChanged(old, ins) {
 				return nil, nil
 			}
-			return c.associate("updating EC2 EIP ("+old.id+") association", "EC2: AssociateAddress", ins, old.id)
+			return c.associate("associating EC2 EIP ("+old.id+")", "EC2: AssociateAddress", ins, old.id)
 		},
 		previewUpdate: func(c *call, old *record, ins resource.PropertyMap) resource.PropertyMap {
 			if !associationChanged(old, ins) {

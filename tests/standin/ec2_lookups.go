@@ -4,6 +4,9 @@ package standin
 // their zones, and live security groups.
 
 // subnet returns a fixture subnet, or EC2's error for a missing one.
+// Source: EC2 API Reference, "Error codes": InvalidSubnetID.NotFound.
+// Assumption: the message, "The subnet ID '...' does not exist", as EC2
+// words it for other ids.
 func (c *call) subnet(doing, op, id string) (*subnetFixture, error) {
 	if s := c.s.fx.subnet(id); s != nil {
 		return s, nil
@@ -12,6 +15,9 @@ func (c *call) subnet(doing, op, id string) (*subnetFixture, error) {
 }
 
 // groups checks that security groups exist and, given a VPC, belong to it.
+// Source: EC2 API Reference, "Error codes": InvalidGroup.NotFound.
+// Assumption: the wording of EC2's refusal of a group of another VPC,
+// "Security group ... and subnet ... belong to different networks."
 func (c *call) groups(doing, op string, ids []string, vpcID, subnetID string) error {
 	for _, id := range ids {
 		g := c.st.get(tSecurityGroup, id)
@@ -26,4 +32,18 @@ func (c *call) groups(doing, op string, ids []string, vpcID, subnetID string) er
 	return nil
 }
 
+// az is a fixture subnet's availability zone: the region plus its suffix.
+// Assumption: every fixture subnet exists in every region, in the zone with
+// its suffix (fixtures/network.json).
 func (c *call) az(s *subnetFixture) string { return c.cfg.region + s.AZSuffix }
+
+// zones are the configured region's availability zones: the region plus
+// each zone suffix of fixtures/offerings.json.
+// Assumption: every region has the same three zones a, b and c.
+func (c *call) zones() []string {
+	var out []string
+	for _, z := range c.s.fx.Offerings.Zones {
+		out = append(out, c.cfg.region+z)
+	}
+	return out
+}

@@ -9,6 +9,12 @@ import "strings"
 // for the region), then one per live gateway endpoint of the region that
 // names the table. Fixture route tables never change; endpoint routes come
 // and go with the endpoints, and move with their routeTableIds.
+// Source: Amazon VPC AWS PrivateLink guide, "Gateway endpoints", Routing:
+// a route whose destination is the service's prefix list and whose target
+// is the endpoint is added to each route table the endpoint names, and
+// removed when the table is taken from the endpoint or the endpoint is
+// deleted; DescribeRouteTables reports it with the endpoint's id as the
+// route's GatewayId.
 func routesOf(cfg *providerConfig, st *state, rt *routeTableFixture) []map[string]string {
 	var out []map[string]string
 	for _, r := range rt.Routes {
@@ -34,9 +40,11 @@ func routesOf(cfg *providerConfig, st *state, rt *routeTableFixture) []map[strin
 	return out
 }
 
-// providerShows says whether the provider's getRouteTable reports a route:
-// like aws_route_table's data source it leaves out the local route and the
-// routes of gateway VPC endpoints ("handled separately, see
+// providerShows says whether the provider's getRouteTable reports a route.
+// Source: terraform-provider-aws internal/service/ec2/vpc_route_table_data_source.go,
+// flattenDataSourceRoutes (dataSourceRoutesRead in older versions): it
+// skips the local route, propagated routes and the routes of gateway VPC
+// endpoints ("VPC endpoint routes are handled separately, see
 // aws_vpc_endpoint"). getRouteTables' route.* filters still see them, as
 // EC2 filters the routes it holds.
 func providerShows(r map[string]string) bool {

@@ -49,6 +49,21 @@ type imageFixtures struct {
 	} `json:"canonical"`
 	Ubuntu  map[string]any `json:"ubuntu"`
 	Generic map[string]any `json:"generic"`
+	// NoUbuntu1604 are the regions opened after Canonical's last 16.04
+	// image: getAmi finds no Canonical 16.04 image there.
+	NoUbuntu1604 []struct {
+		Region string `json:"region"`
+		Name   string `json:"name"`
+		Opened string `json:"opened"`
+		Source string `json:"source"`
+	} `json:"regionsWithoutUbuntu1604"`
+}
+
+// offeringFixtures say which zones (by suffix) offer each instance type,
+// in every region (fixtures/offerings.json).
+type offeringFixtures struct {
+	Zones []string            `json:"zones"`
+	Types map[string][]string `json:"types"`
 }
 
 type fixtureSet struct {
@@ -57,6 +72,7 @@ type fixtureSet struct {
 	RouteTables   []routeTableFixture `json:"routeTables"`
 	Images        imageFixtures
 	InstanceTypes []map[string]any `json:"instanceTypes"`
+	Offerings     offeringFixtures `json:"instanceTypeOfferings"`
 	KeyPairs      []string         `json:"keyPairs"`
 	HostedZones   []struct {
 		ID   string `json:"id"`
@@ -67,7 +83,7 @@ type fixtureSet struct {
 func loadFixtures() (*fixtureSet, error) {
 	fx := &fixtureSet{}
 	for file, into := range map[string]any{
-		"network.json": fx, "instance_types.json": fx, "account.json": fx, "images.json": &fx.Images,
+		"network.json": fx, "instance_types.json": fx, "account.json": fx, "images.json": &fx.Images, "offerings.json": fx,
 	} {
 		b, err := fixtureFS.ReadFile("fixtures/" + file)
 		if err != nil {
@@ -93,6 +109,12 @@ func loadFixtures() (*fixtureSet, error) {
 				}
 			}
 		}
+	}
+	if err := fx.checkOfferings(); err != nil {
+		return nil, err
+	}
+	if err := fx.checkImages(); err != nil {
+		return nil, err
 	}
 	return fx, nil
 }

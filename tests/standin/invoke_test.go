@@ -65,11 +65,11 @@ func TestNetworkLookups(t *testing.T) {
 		t.Errorf("private subnet: igw %q nat %q", igw, nat)
 	}
 	tables, err := h.invoke("aws:ec2/getRouteTables:getRouteTables", map[string]any{"vpcId": vpcID})
-	if err != nil || len(tables["ids"].ArrayValue()) != 5 {
-		t.Errorf("route tables %v, %v", tables, err)
+	if err != nil || len(tables["ids"].ArrayValue()) != 6 {
+		t.Errorf("route tables of %s: expected the 6 fixture tables, found %v, %v", vpcID, tables, err)
 	}
 	_, err = h.invoke("aws:ec2/getRouteTable:getRouteTable", map[string]any{"subnetId": "subnet-0123456789abcdef0"})
-	wantErr(t, err, "no matching EC2 Route Table found")
+	wantErr(t, err, "no matching Route Table found")
 }
 
 func TestImageLookups(t *testing.T) {
@@ -153,5 +153,61 @@ func TestAccountLookups(t *testing.T) {
 	p, err := h.invoke("aws:index/getPartition:getPartition", nil)
 	if err != nil || p["reverseDnsPrefix"].StringValue() != "cn.com.amazonaws" {
 		t.Errorf("partition %v, %v", p, err)
+	}
+}
+
+// TestLookupArguments: the arguments and filters the provider turns into
+// EC2 filters, and the provider's errors.
+func TestLookupArguments(t *testing.T) {
+	h := newHarness(t, "eu-central-1")
+	for _, tc := range []struct {
+		name, tok string
+		args      map[string]any
+		id        string // the id found, or
+		err       string
+	}{
+		{"subnet by zone argument", "aws:ec2/getSubnet:getSubnet", map[string]any{"vpcId": vpcID, "availabilityZone": "eu-central-1a",
+			"tags": map[string]any{"Name": "circleci-example-public"}}, subnetID, ""},
+		{"subnet by zone id filter", "aws:ec2/getSubnet:getSubnet", map[string]any{"filters": []any{
+			map[string]any{"name": "availability-zone-id", "values": []string{"euc1-az1"}},
+			map[string]any{"name": "vpc-id", "values": []string{noDNSVPC}}}}, noDNSSubnet, ""},
+		{"subnet by default-for-az alias", "aws:ec2/getSubnet:getSubnet", map[string]any{"filters": []any{
+			map[string]any{"name": "defaultForAz", "values": []string{"true"}}}}, otherSubnet, ""},
+		{"subnet filter error", "aws:ec2/getSubnet:getSubnet", map[string]any{"filters": []any{
+			map[string]any{"name": "zone", "values": []string{"a"}}}}, "",
+			"reading EC2 Subnet: operation error EC2: DescribeSubnets"},
+		{"vpc by cidr argument", "aws:ec2/getVpc:getVpc", map[string]any{"cidrBlock": "10.1.0.0/16"}, noDNSVPC, ""},
+		{"vpc default", "aws:ec2/getVpc:getVpc", map[string]any{"default": true}, otherVPC, ""},
+		{"vpc cidr-block is no DescribeVpcs filter", "aws:ec2/getVpc:getVpc", map[string]any{"filters": []any{
+			map[string]any{"name": "cidr-block", "values": []string{"10.0.0.0/16"}}}}, "", "The filter 'cidr-block' is invalid"},
+		{"route table needs an argument", "aws:ec2/getRouteTable:getRouteTable", map[string]any{}, "",
+			"one of route_table_id, vpc_id, subnet_id, gateway_id, filters, or tags must be assigned"},
+		{"main route table", "aws:ec2/getRouteTable:getRouteTable", map[string]any{"vpcId": vpcID,
+			"filters": []any{map[string]any{"name": "association.main", "values": []string{"true"}}}}, "rtb-0a1b2c3d4e5f60001", ""},
+		{"route tables of a vpc", "aws:ec2/getRouteTable:getRouteTable", map[string]any{"vpcId": vpcID}, "",
+			"multiple Route Tables matched; use additional constraints to reduce matches to a single Route Table"},
+		{"key pair", "aws:ec2/getKeyPair:getKeyPair", map[string]any{"keyName": "circleci-admin"}, "", ""},
+		{"missing key pair", "aws:ec2/getKeyPair:getKeyPair", map[string]any{"keyName": "nobody"}, "", "no matching EC2 Key Pair found"},
+		{"every key pair", "aws:ec2/getKeyPair:getKeyPair", map[string]any{}, "",
+			"multiple EC2 Key Pairs matched; use additional constraints to reduce matches to a single EC2 Key Pair"},
+		{"key pair by filter", "aws:ec2/getKeyPair:getKeyPair", map[string]any{"filters": []any{
+			map[string]any{"name": "key-name", "values": []string{"ops"}}}}, "", ""},
+		{"region by name", "aws:index/getRegion:getRegion", map[string]any{"name": "ap-southeast-4"}, "ap-southeast-4", ""},
+		{"region by endpoint", "aws:index/getRegion:getRegion", map[string]any{"endpoint": "ec2.cn-north-1.amazonaws.com.cn"}, "cn-north-1", ""},
+		{"unknown region", "aws:index/getRegion:getRegion", map[string]any{"name": "eu-east-9"}, "", `region not found for name "eu-east-9"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := h.invoke(tc.tok, tc.args)
+			if tc.err != "" {
+				wantErr(t, err, tc.err)
+				return
+			}
+			if err != nil {
+				t.Fatalf("expected a result, got %v", err)
+			}
+			if got := res["id"].StringValue(); tc.id != "" && got != tc.id {
+				t.Errorf("found %s, expected %s", got, tc.id)
+			}
+		})
 	}
 }

@@ -10,6 +10,10 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
+// wire keeps unknowns, secrets and resource references on the wire, as a
+// provider that accepts them must.
+// Source: Pulumi provider protocol, ConfigureResponse (accept_secrets,
+// accept_resources, supports_preview).
 var wire = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true}
 
 func unmarshal(s *structpb.Struct) (resource.PropertyMap, error) {
@@ -90,6 +94,8 @@ func obj(m resource.PropertyMap, path ...string) resource.PropertyMap {
 }
 
 // objs returns the objects of an array (a max-1 block may arrive as an object).
+// Source: pulumi-terraform-bridge pkg/tfbridge/schema.go, IsMaxItemsOne (a
+// MaxItems 1 block is projected as a single object).
 func objs(m resource.PropertyMap, path ...string) []resource.PropertyMap {
 	v := get(m, path...)
 	if v.IsObject() {
@@ -226,6 +232,9 @@ func plainMap(m resource.PropertyMap) map[string]any {
 
 // empty says whether a plain value is null or an empty collection: the
 // provider treats those alike, as Terraform does.
+// Assumption: terraform-plugin-sdk's zero-value semantics (an unset list,
+// set or map reads as empty) make the bridge's diff of null against empty
+// no change.
 func empty(x any) bool {
 	switch t := x.(type) {
 	case nil:

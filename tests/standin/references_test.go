@@ -2,6 +2,7 @@ package standin_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -62,11 +63,9 @@ func TestMissingReferences(t *testing.T) {
 		{"instance of malformed image", tInstance, instance(map[string]any{"subnetId": subnetID, "ami": "ubuntu-16.04"}),
 			"InvalidAMIID.Malformed"},
 		{"instance with interface and subnet", tInstance, instance(map[string]any{"subnetId": subnetID, "networkInterfaces": []any{
-			map[string]any{"deviceIndex": 0, "networkInterfaceId": r["eni"].id}}}), "InvalidParameterCombination"},
+			map[string]any{"deviceIndex": 0, "networkInterfaceId": r["eni"].id}}}), `"network_interface": conflicts with subnet_id`},
 		{"launch template with unknown group", tLT, ltProps("lt-missing-sg", map[string]any{"vpcSecurityGroupIds": []string{missingSG}}),
 			"InvalidGroup.NotFound"},
-		{"launch template with unknown profile", tLT, ltProps("lt-missing-profile", map[string]any{"iamInstanceProfile": map[string]any{"name": "nope"}}),
-			"Invalid IAM Instance Profile name"},
 		{"group with unknown launch template", tGroup, map[string]any{"name": "g1", "minSize": 0, "maxSize": 1, "vpcZoneIdentifiers": []string{subnetID},
 			"launchTemplate": map[string]any{"id": "lt-0123456789abcdef0", "version": "1"}},
 			"ValidationError: You must use a valid fully-formed launch template. The specified launch template, with template ID lt-0123456789abcdef0, does not exist."},
@@ -105,7 +104,19 @@ func TestMissingReferences(t *testing.T) {
 			"records": []string{""}}, "ARRDATAIllegalIPv4Address"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := h.tryUp(tc.typ, fmt.Sprintf("ref-%d", i), tc.props)
+			name := fmt.Sprintf("ref-%d", i)
+			// The provider refuses some inputs at Check, EC2 others at create.
+			_, failures, err := h.check(tc.typ, name, tc.props)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(failures) > 0 {
+				if !strings.Contains(failures[0].Reason, tc.err) {
+					t.Fatalf("check failures %v, expected one with %q", failures, tc.err)
+				}
+				return
+			}
+			_, err = h.tryUp(tc.typ, name, tc.props)
 			wantErr(t, err, tc.err)
 		})
 	}
@@ -152,7 +163,9 @@ func TestDuplicateNames(t *testing.T) {
 		{tLT, ltProps("circleci_nomad_clients", nil), "InvalidLaunchTemplateName.AlreadyExistsException"},
 		{tGroup, map[string]any{"name": "circleci_nomad_clients_asg", "minSize": 0, "maxSize": 1, "vpcZoneIdentifiers": []string{subnetID},
 			"launchTemplate": map[string]any{"name": "circleci_nomad_clients"}}, "AlreadyExists"},
-		{tQueue, map[string]any{"name": "circleci_shutdown_queue"}, "QueueAlreadyExists"},
+		// SQS returns the existing queue for the same attributes; other
+		// attributes are refused.
+		{tQueue, map[string]any{"name": "circleci_shutdown_queue", "visibilityTimeoutSeconds": 60}, "QueueAlreadyExists"},
 	} {
 		_, err := h.tryUp(tc.typ, fmt.Sprintf("dup-%d", i), tc.props)
 		wantErr(t, err, tc.err)

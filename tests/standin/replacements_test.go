@@ -25,6 +25,7 @@ func TestReplacements(t *testing.T) {
 	other := h.sg("users")
 	eni := h.up(tENI, "eni", map[string]any{"subnetId": subnetID, "securityGroups": []string{sg.id}})
 	h.up(tRole, "role", map[string]any{"name": "circleci_role", "assumeRolePolicy": trustPolicy("ec2.amazonaws.com")})
+	h.up(tRole, "other-role", map[string]any{"name": "other", "assumeRolePolicy": trustPolicy("ec2.amazonaws.com")})
 	h.up(tProfile, "profile", map[string]any{"name": "circleci_profile", "role": "circleci_role"})
 
 	script := base64.StdEncoding.EncodeToString([]byte("#!/bin/bash\necho services\n"))
@@ -91,6 +92,13 @@ func TestReplacements(t *testing.T) {
 		{"rule", "description", "SSH", false},
 		{"bucket", "bucket", "circleci-bucket-2", true},
 		{"bucket", "forceDestroy", true, false},
+		{"bucket", "objectLockEnabled", true, true},
+		{"role", "path", "/ci/", true},
+		{"role", "maxSessionDuration", 7200, false},
+		{"profile", "role", "other", false},
+		{"profile", "path", "/ci/", true},
+		{"param", "dataType", "aws:ec2:image", true},
+		{"param", "type", "String", false},
 		{"queue", "name", "circleci_shutdown_queue_2", true},
 		{"queue", "visibilityTimeoutSeconds", 60, false},
 		{"param", "name", "/circleci/q", true},
@@ -98,7 +106,10 @@ func TestReplacements(t *testing.T) {
 		{"eni", "subnetId", privateSubnet, true},
 		{"eni", "securityGroups", []string{other.id}, false},
 		{"record", "name", "ci.example.com", true},
-		{"record", "type", "AAAA", true},
+		// Source: terraform-provider-aws route53/record.go: type is not
+		// ForceNew (resourceRecordUpdate deletes and creates in one batch).
+		{"record", "type", "AAAA", false},
+		{"record", "setIdentifier", "blue", false},
 		{"record", "zoneId", "Z2FDTNDATAQYW2", true},
 		{"record", "records", []string{"10.0.1.5"}, false},
 		{"record", "ttl", 60, false},

@@ -19,10 +19,12 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
-// Version is the version of the AWS provider the stand-in reports.
+// Version is the version of the AWS provider the stand-in reports: the
+// pulumi-aws SDK the installer's go.mod requires (github.com/pulumi/pulumi-aws/sdk/v6 v6.83.4).
 const Version = "6.83.4"
 
 // Account is the AWS account every resource lives in.
+// Assumption: any account does; this is the one AWS's documentation uses.
 const Account = "123456789012"
 
 // Options configure a Server.
@@ -114,6 +116,8 @@ func connKey(ctx context.Context) string {
 
 // config returns the configuration of the calling provider instance.
 // Callers hold s.mu.
+// Assumption: the engine keeps one connection per provider instance, so the
+// peer address tells the instances apart.
 func (s *Server) config(ctx context.Context) (*providerConfig, error) {
 	if c := s.configs[connKey(ctx)]; c != nil {
 		return c, nil
@@ -125,6 +129,8 @@ func (s *Server) config(ctx context.Context) (*providerConfig, error) {
 }
 
 // Handshake tells the engine what the stand-in supports.
+// Source: Pulumi provider protocol, ProviderHandshakeResponse (accept_secrets,
+// accept_resources); pulumi-terraform-bridge providers accept both.
 func (s *Server) Handshake(context.Context, *pulumirpc.ProviderHandshakeRequest) (*pulumirpc.ProviderHandshakeResponse, error) {
 	return &pulumirpc.ProviderHandshakeResponse{AcceptSecrets: true, AcceptResources: true}, nil
 }
@@ -135,6 +141,7 @@ func (s *Server) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.Plug
 }
 
 // GetSchema returns a minimal schema: the Go SDK needs none.
+// Assumption: nothing the installer runs reads the schema from the provider.
 func (s *Server) GetSchema(context.Context, *pulumirpc.GetSchemaRequest) (*pulumirpc.GetSchemaResponse, error) {
 	return &pulumirpc.GetSchemaResponse{Schema: `{"name":"aws","version":"` + Version + `"}`}, nil
 }
@@ -156,6 +163,8 @@ func (s *Server) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*p
 
 // DiffConfig replaces the provider (and so everything it manages) when the
 // region changes, and updates it when anything else but its version does.
+// Source: pulumi/pulumi-aws#4000, "Replace resources when the AWS region
+// changes" (ForcesProviderReplace on region, in the v6 series).
 func (s *Server) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
 	olds, err := unmarshal(req.GetOldInputs())
 	if err != nil {
@@ -188,6 +197,13 @@ var regionRE = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$`)
 
 // Configure reads the region and default tags, from the arguments or the
 // legacy variables.
+// Source: Pulumi provider protocol, ConfigureRequest (args, and the
+// deprecated variables keyed "aws:config:<name>"); pulumi-aws provider
+// config "region" (from AWS_REGION or AWS_DEFAULT_REGION when unset) and
+// provider/errors/no_region.txt ("Missing region information ...").
+// Assumption: a malformed region is refused here. pulumi-aws skips the
+// provider's region validation by default, so a real provider fails later,
+// on its first call to AWS, with another message.
 func (s *Server) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
 	args, err := unmarshal(req.GetArgs())
 	if err != nil {
@@ -234,6 +250,8 @@ func firstEnv(names ...string) string {
 
 // legacyVariable reads the deprecated configuration variables, which the
 // bridged provider still reads when the args lack a value.
+// Source: Pulumi provider protocol, ConfigureRequest.variables (deprecated
+// in favour of args, still sent by the engine).
 func legacyVariable(req *pulumirpc.ConfigureRequest, key string) string {
 	//lint:ignore SA1019 the legacy path is what this reads
 	return req.GetVariables()[key]

@@ -29,7 +29,10 @@ type Operation struct {
 	// Op is "create", "update", "delete" or "replace" (the create half of a
 	// replacement; its delete half is a "delete" of the old id), or
 	// "instance-refresh" when an auto scaling group with an instance_refresh
-	// block gets a new launch template version.
+	// block gets a new launch template version, or one of the calls the
+	// provider makes before terminating an instance (resourceInstanceDelete):
+	// "disable-api-termination=false", and "disable-api-stop=true" when stop
+	// protection is on (which then refuses the terminate).
 	Op      string
 	Type    string
 	Name    string
@@ -95,6 +98,7 @@ func (st *state) all(typ string) []*record {
 }
 
 // hexID returns a deterministic id: prefix-<n hex digits>, from a counter per prefix.
+// Assumption: AWS's ids are random; only their shape matters to the installer.
 func (st *state) hexID(prefix string, n int) string {
 	st.counters[prefix]++
 	sum := sha256.Sum256([]byte(fmt.Sprintf("%s/%d", prefix, st.counters[prefix])))
@@ -108,6 +112,9 @@ func (st *state) next(name string) int {
 }
 
 // upperID returns a deterministic IAM-style unique id such as AROA...
+// Source: IAM User Guide, "IAM identifiers", "Unique identifiers" (a
+// four-letter prefix by type, AROA for roles, AIPA for instance profiles,
+// and 17 more characters).
 func (st *state) upperID(prefix string) string {
 	st.counters[prefix]++
 	sum := sha256.Sum256([]byte(fmt.Sprintf("%s/%d", prefix, st.counters[prefix])))
@@ -183,6 +190,7 @@ func (s *Server) ARNs() []string {
 
 // PutObject puts an object into a bucket, so that deleting the bucket
 // without forceDestroy fails as it does on S3. The bucket must exist.
+// Source: S3 API Reference, PutObject, "Errors" (NoSuchBucket).
 func (s *Server) PutObject(bucket, objectKey string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -210,6 +218,9 @@ type partition struct {
 	dnsSuffix string // amazonaws.com, amazonaws.com.cn
 }
 
+// Source: AWS General Reference, "Amazon Resource Names (ARNs)" (partitions
+// aws, aws-cn, aws-us-gov) and the endpoints of the China Regions
+// (amazonaws.com.cn).
 func partitionOf(region string) partition {
 	switch {
 	case strings.HasPrefix(region, "us-gov-"):
@@ -231,6 +242,9 @@ func (c *providerConfig) regional(service, res string) string {
 }
 
 // computeDomain is EC2's DNS domain for public names in the region.
+// Source: Amazon EC2 User Guide, "Amazon EC2 instance hostname types"
+// (ec2-<ip>.compute-1.amazonaws.com in us-east-1,
+// ec2-<ip>.<region>.compute.amazonaws.com elsewhere).
 func (c *providerConfig) computeDomain() string {
 	if c.region == "us-east-1" {
 		return "compute-1." + c.partition.dnsSuffix
@@ -239,6 +253,9 @@ func (c *providerConfig) computeDomain() string {
 }
 
 // internalDomain is EC2's DNS domain for private names in the region.
+// Source: Amazon EC2 User Guide, "Amazon EC2 instance hostname types"
+// (ip-<ip>.ec2.internal in us-east-1, ip-<ip>.<region>.compute.internal
+// elsewhere).
 func (c *providerConfig) internalDomain() string {
 	if c.region == "us-east-1" {
 		return "ec2.internal"
