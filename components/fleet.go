@@ -23,8 +23,16 @@ type Fleet struct {
 	InstanceType       string
 	SubnetID           string
 	SecurityGroupIDs   pulumi.StringArrayInput // from SecurityGroups.Machines; which groups: Attachments (security_groups.go)
-	VolumeSize         int
-	Max, Desired       int
+	// SecurityGroupRules are those groups' rules: the fleet launches only
+	// once they exist, because the provider strips AWS's default egress
+	// from every group it creates and an instance booting before its egress
+	// rule cannot download anything.
+	SecurityGroupRules []pulumi.Resource
+	// PublicIP gives every instance a public IPv4 address
+	// (preflight.FleetPublicIP decides it from clients_public_ip).
+	PublicIP     bool
+	VolumeSize   int
+	Max, Desired int
 }
 
 // fleetArgs is a Fleet with what its component decides for it.
@@ -46,6 +54,7 @@ func newFleet(ctx *pulumi.Context, name string, a fleetArgs, opts ...pulumi.Reso
 	for k, v := range a.Tags {
 		all[k] = v
 	}
+	opts = append(opts, pulumi.DependsOn(a.SecurityGroupRules))
 	lt, err := ec2.NewLaunchTemplate(ctx, name+"-launch-template", launchTemplateArgs(a, all), opts...)
 	if err != nil {
 		return nil, nil, err
@@ -66,13 +75,25 @@ func launchTemplateArgs(a fleetArgs, all map[string]string) *ec2.LaunchTemplateA
 		tagSpecs = append(tagSpecs, &ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String(kind), Tags: tags})
 	}
 	args := &ec2.LaunchTemplateArgs{
-		Name:                 pulumi.String(a.LaunchTemplateName),
-		Description:          pulumi.String(a.NameTag + " instances"),
-		ImageId:              pulumi.String(a.Image.ID),
-		InstanceType:         pulumi.String(a.InstanceType),
-		KeyName:              pulumi.String(a.KeyName),
-		VpcSecurityGroupIds:  a.SecurityGroupIDs,
-		UserData:             base64Output(a.UserData),
+		Name:         pulumi.String(a.LaunchTemplateName),
+		Description:  pulumi.String(a.NameTag + " instances"),
+		ImageId:      pulumi.String(a.Image.ID),
+		InstanceType: pulumi.String(a.InstanceType),
+		KeyName:      pulumi.String(a.KeyName),
+		UserData:     base64Output(a.UserData),
+		// One interface that says whether the instance gets a public IP,
+		// rather than leaving it to the subnet: AWS assigns none on a subnet
+		// that is not a default subnet, and on a public subnet that leaves
+		// the instance without a way out. The groups go on the interface:
+		// EC2 takes them there or on the instance, not both.
+		NetworkInterfaces: ec2.LaunchTemplateNetworkInterfaceArray{
+			&ec2.LaunchTemplateNetworkInterfaceArgs{
+				DeviceIndex:              pulumi.Int(0),
+				AssociatePublicIpAddress: pulumi.String(strconv.FormatBool(a.PublicIP)),
+				SecurityGroups:           a.SecurityGroupIDs,
+				DeleteOnTermination:      pulumi.String("true"),
+			},
+		},
 		UpdateDefaultVersion: pulumi.Bool(true),
 		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{
 			&ec2.LaunchTemplateBlockDeviceMappingArgs{

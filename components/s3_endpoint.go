@@ -8,7 +8,7 @@ import (
 // S3EndpointArgs configures the S3 gateway endpoint.
 type S3EndpointArgs struct {
 	VPCID        string
-	ServiceName  string // com.amazonaws.<region>.s3 (cn.com.amazonaws.<region>.s3 in China)
+	ServiceName  string // S3's gateway service, as EC2 names it (installer: lookupS3GatewayService)
 	RouteTableID string // the installation subnet's route table
 }
 

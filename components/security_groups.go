@@ -45,13 +45,23 @@ var Attachments = MachineGroups{
 	VM:           VMSG,
 }
 
-// MachineGroupIDs are the ids of the groups each kind of machine is in, as
-// Attachments says. NomadClients is nil when the Nomad fleet is left out.
+// MachineGroupIDs are the groups each kind of machine is in, as
+// Attachments says. NomadClients is empty when the Nomad fleet is left out.
 type MachineGroupIDs struct {
-	ServicesBox  pulumi.StringArray
-	NomadClients pulumi.StringArray
-	Builders     pulumi.StringArray
+	ServicesBox  GroupSet
+	NomadClients GroupSet
+	Builders     GroupSet
 	VM           pulumi.StringOutput
+}
+
+// GroupSet is a machine's groups: their ids, and their rules, which the
+// machine waits for. The provider removes AWS's default allow-all egress
+// from every group it creates (terraform-provider-aws
+// resourceSecurityGroupCreate revokes it), so an instance that boots before
+// its egress rule exists cannot download anything.
+type GroupSet struct {
+	IDs   pulumi.StringArray
+	Rules []pulumi.Resource
 }
 
 // Group is one security group.
@@ -103,6 +113,7 @@ type SecurityGroupsArgs struct {
 	AdminCIDRs     []string
 	UserCIDRs      []string
 	SSHRerunCIDRs  []string
+	VMCIDRs        []string // who reaches the VMs' public addresses
 	EnableNomad    bool
 	EnableBuilders bool
 }
@@ -149,6 +160,7 @@ const (
 	admins   = "administrators (" + config.KeyAdminCIDRBlocks + ")"
 	users    = "users (" + config.KeyUserCIDRBlocks + ")"
 	rerun    = "SSH rerun users (" + config.KeySSHRerunCIDRBlocks + ")"
+	vmPeers  = "jobs and vm-service (" + config.KeyVMCIDRBlocks + ")"
 	inSubnet = "the installation subnet"
 )
 
@@ -198,12 +210,19 @@ func (p *rulePlan) builders() {
 	p.egress(BuildersSG)
 }
 
-// vms: the group of vm-service's VMs (Attachments.VM).
+// vms: the group of vm-service's VMs (Attachments.VM). CircleCI's 2.19
+// documents no ports for them; these follow its Server 3.x "Hardening your
+// cluster" (External VMs): 22 and 2376 from the Nomad clients and
+// vm-service, over private addresses from the subnet, and over public ones
+// when the VMs have them (vm_cidr_blocks); 54782 for "Rerun job with SSH".
 func (p *rulePlan) vms() {
-	p.fromCIDRs(VMSG, "tcp", 22, 22, p.a.SSHRerunCIDRs, rerun, "SSH into machine and remote Docker jobs")
-	p.fromCIDRs(VMSG, "tcp", 22, 22, p.subnet, inSubnet, "SSH from Nomad clients and vm-service")
-	p.fromCIDRs(VMSG, "tcp", 2376, 2376, p.subnet, inSubnet, "Remote Docker API from jobs")
-	p.fromCIDRs(VMSG, "tcp", 54782, 54782, p.subnet, inSubnet, "VM agent from the services box")
+	a, subnet := p.a, p.subnet
+	p.fromCIDRs(VMSG, "tcp", 22, 22, a.SSHRerunCIDRs, rerun, "SSH into machine and remote Docker jobs")
+	p.fromCIDRs(VMSG, "tcp", 54782, 54782, a.SSHRerunCIDRs, rerun, "Rerun machine and remote Docker jobs with SSH")
+	p.fromCIDRs(VMSG, "tcp", 22, 22, subnet, inSubnet, "SSH from Nomad clients and vm-service")
+	p.fromCIDRs(VMSG, "tcp", 2376, 2376, subnet, inSubnet, "Docker API from jobs and vm-service")
+	p.fromCIDRs(VMSG, "tcp", 22, 22, a.VMCIDRs, vmPeers, "SSH from Nomad clients and vm-service, to public addresses")
+	p.fromCIDRs(VMSG, "tcp", 2376, 2376, a.VMCIDRs, vmPeers, "Docker API from jobs and vm-service, to public addresses")
 	p.egress(VMSG)
 }
 
@@ -273,22 +292,26 @@ func NewSecurityGroups(ctx *pulumi.Context, name string, args SecurityGroupsArgs
 		sgs[g.Key] = sg
 		ids[g.Key] = sg.ID().ToStringOutput()
 	}
+	rulesOf := map[GroupKey][]pulumi.Resource{}
 	for _, r := range rules {
-		if err := newRule(ctx, name+"-"+RuleName(r), r, sgs, parent); err != nil {
+		rule, err := newRule(ctx, name+"-"+RuleName(r), r, sgs, parent)
+		if err != nil {
 			return nil, err
 		}
+		rulesOf[r.Group] = append(rulesOf[r.Group], rule)
 	}
 
-	of := func(keys []GroupKey) pulumi.StringArray {
-		var out pulumi.StringArray
+	of := func(keys []GroupKey) GroupSet {
+		var set GroupSet
 		for _, k := range keys {
 			id, ok := ids[k]
 			if !ok {
-				return nil // the machine is left out (enable_nomad = 0)
+				return GroupSet{} // the machine is left out (enable_nomad = 0)
 			}
-			out = append(out, id)
+			set.IDs = append(set.IDs, id)
+			set.Rules = append(set.Rules, rulesOf[k]...)
 		}
-		return out
+		return set
 	}
 	c.Machines = MachineGroupIDs{
 		ServicesBox:  of(Attachments.ServicesBox),
@@ -304,7 +327,7 @@ func NewSecurityGroups(ctx *pulumi.Context, name string, args SecurityGroupsArgs
 }
 
 // newRule creates one ingress or egress rule.
-func newRule(ctx *pulumi.Context, name string, r Rule, sgs map[GroupKey]*ec2.SecurityGroup, opts ...pulumi.ResourceOption) error {
+func newRule(ctx *pulumi.Context, name string, r Rule, sgs map[GroupKey]*ec2.SecurityGroup, opts ...pulumi.ResourceOption) (pulumi.Resource, error) {
 	sg := sgs[r.Group]
 	var port, toPort pulumi.IntPtrInput
 	if r.Protocol != "-1" {
@@ -317,17 +340,15 @@ func newRule(ctx *pulumi.Context, name string, r Rule, sgs map[GroupKey]*ec2.Sec
 		peer = sgs[r.Peer].ID().ToStringPtrOutput()
 	}
 	if r.Egress {
-		_, err := vpc.NewSecurityGroupEgressRule(ctx, name, &vpc.SecurityGroupEgressRuleArgs{
+		return vpc.NewSecurityGroupEgressRule(ctx, name, &vpc.SecurityGroupEgressRuleArgs{
 			SecurityGroupId: sg.ID(), IpProtocol: pulumi.String(r.Protocol), FromPort: port, ToPort: toPort,
 			CidrIpv4: cidr, ReferencedSecurityGroupId: peer, Description: pulumi.String(r.Description()),
 		}, opts...)
-		return err
 	}
-	_, err := vpc.NewSecurityGroupIngressRule(ctx, name, &vpc.SecurityGroupIngressRuleArgs{
+	return vpc.NewSecurityGroupIngressRule(ctx, name, &vpc.SecurityGroupIngressRuleArgs{
 		SecurityGroupId: sg.ID(), IpProtocol: pulumi.String(r.Protocol), FromPort: port, ToPort: toPort,
 		CidrIpv4: cidr, ReferencedSecurityGroupId: peer, Description: pulumi.String(r.Description()),
 	}, opts...)
-	return err
 }
 
 // RuleName is a rule's stable resource name: group, direction, ports and source.

@@ -51,8 +51,10 @@ func admits(rules []Rule, groups []GroupKey, proto string, port int, source stri
 
 // The guide's "Server Ports" tables for a non-externalized install.
 func TestSecurityGroupPlan_GuidePortTables(t *testing.T) {
-	const admins, users, rerun, subnet = "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "10.0.1.0/24"
-	_, rules := SecurityGroupPlan(planArgs([]string{admins}, []string{users}, []string{rerun}))
+	const admins, users, rerun, subnet, vms = "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "10.0.1.0/24", "198.51.100.77/32"
+	a := planArgs([]string{admins}, []string{users}, []string{rerun})
+	a.VMCIDRs = []string{vms}
+	_, rules := SecurityGroupPlan(a)
 	cases := []struct {
 		machine, proto string
 		port           int
@@ -83,8 +85,11 @@ func TestSecurityGroupPlan_GuidePortTables(t *testing.T) {
 		{"builders", "tcp", 64535, rerun, "SSH into 1.0 builds"},
 		{"builders", "udp", 53, string(BuildersSG), "all traffic among 1.0 builders"},
 		{"vm", "tcp", 22, rerun, "SSH into VM jobs"},
-		{"vm", "tcp", 2376, subnet, "remote Docker"},
-		{"vm", "tcp", 54782, subnet, "VM agent"},
+		{"vm", "tcp", 2376, subnet, "remote Docker over private addresses"},
+		{"vm", "tcp", 22, subnet, "SSH from Nomad clients and vm-service over private addresses"},
+		{"vm", "tcp", 54782, rerun, "rerun VM jobs with SSH"},
+		{"vm", "tcp", 2376, vms, "remote Docker over public addresses"},
+		{"vm", "tcp", 22, vms, "SSH from Nomad clients and vm-service over public addresses"},
 	}
 	for _, c := range cases {
 		if !admits(rules, machine[c.machine], c.proto, c.port, c.source) {

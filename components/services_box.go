@@ -19,6 +19,7 @@ type ServicesBoxArgs struct {
 	IgnoreAMIChanges      bool // the AMI came from a lookup: a newer image must not replace the box
 	InstanceProfile       pulumi.StringInput
 	SecurityGroupIDs      pulumi.StringArrayInput // SecurityGroups.Machines.ServicesBox (security_groups.go)
+	SecurityGroupRules    []pulumi.Resource       // their rules: the instance boots only once its egress exists
 	VolumeSize            int
 	DeleteOnTermination   bool
 	DisableAPITermination bool
@@ -158,6 +159,7 @@ func newServicesInstance(ctx *pulumi.Context, name string, args ServicesBoxArgs,
 		// The new instance needs the network interface the old one holds.
 		pulumi.DeleteBeforeReplace(true),
 		pulumi.IgnoreChanges(ignore),
+		pulumi.DependsOn(args.SecurityGroupRules),
 	}
 	if args.DisableAPITermination {
 		guard, err := terminationGuard(ctx)
@@ -178,11 +180,13 @@ const TerminationProtectionMessage = "the services box has EC2 termination prote
 // run, so it says what to do.
 const terminationGuardName = config.KeyServicesDisableAPITermination + "-is-true--set-it-false-and-pulumi-up-first"
 
-// terminationGuard stops a delete of a protected services box before AWS
-// refuses it half-way through a destroy, with the exact setting to change.
-// Because it is a delete hook, `pulumi destroy` of a protected installation
-// refuses to start (naming this hook) until the protection is lifted with
-// `pulumi up`, and nothing is deleted meanwhile.
+// terminationGuard stops a delete of a protected services box, with the
+// exact setting to change. It is the only guard: EC2 termination protection
+// does not stop Pulumi, because the provider lifts it before it terminates
+// (terraform-provider-aws resourceInstanceDelete). Because it is a delete
+// hook, `pulumi destroy` of a protected installation refuses to start
+// (naming this hook) until the protection is lifted with `pulumi up`, and
+// nothing is deleted meanwhile.
 func terminationGuard(ctx *pulumi.Context) (*pulumi.ResourceHook, error) {
 	return ctx.RegisterResourceHook(terminationGuardName, func(*pulumi.ResourceHookArgs) error {
 		return errors.New(TerminationProtectionMessage)

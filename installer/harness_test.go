@@ -65,6 +65,7 @@ type registered struct {
 		Providers           map[string]string
 		Provider            string
 		BeforeDelete        []string // delete hooks
+		DependsOn           []string // URNs, explicit and from inputs
 	}
 }
 
@@ -144,6 +145,25 @@ type environment struct {
 	routes        []map[string]any // of the subnet's route table
 	ownS3Endpoint bool             // the S3 route is this installation's endpoint
 	instanceTypes map[string]instanceType
+	// missingFrom lists, per instance type, the zone suffixes that do not
+	// offer it; every other of a, b and c does.
+	missingFrom map[string][]string
+	// noCanonicalImage: the region has no Canonical Ubuntu 16.04 image.
+	noCanonicalImage bool
+}
+
+func (e environment) zonesOffering(instanceType string) []string {
+	var out []string
+	for _, z := range []string{"a", "b", "c"} {
+		missing := false
+		for _, m := range e.missingFrom[instanceType] {
+			missing = missing || m == z
+		}
+		if !missing {
+			out = append(out, z)
+		}
+	}
+	return out
 }
 
 type instanceType struct {
@@ -188,6 +208,7 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		r.Options.Providers = rpc.GetProviders()
 		r.Options.Provider = rpc.GetProvider()
 		r.Options.BeforeDelete = rpc.GetHooks().GetBeforeDelete()
+		r.Options.DependsOn = rpc.GetDependencies()
 		r.URN = fmt.Sprintf("urn:pulumi:dev::%s::%s::%s", project, args.TypeToken, args.Name)
 	}
 	m.resources = append(m.resources, r)
@@ -248,6 +269,7 @@ func (m *awsMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 	case "aws:ec2/getSubnet:getSubnet":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": args.Args["id"].StringValue(), "cidrBlock": subnetCIDR, "vpcId": m.subnetVPC,
+			"availabilityZone": m.region + "a",
 		}), nil
 	case "aws:ec2/getVpc:getVpc":
 		return resource.NewPropertyMapFromMap(map[string]any{
@@ -290,7 +312,26 @@ func (m *awsMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 			"instanceType": name, "defaultVcpus": it.vcpus, "defaultCores": it.cores, "memorySize": it.mib,
 			"sustainedClockSpeed": it.ghz, "supportedArchitectures": []any{it.arch},
 		}), nil
+	case "aws:ec2/getVpcEndpointService:getVpcEndpointService":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"serviceName": "com.amazonaws." + m.region + ".s3", "serviceType": "Gateway",
+		}), nil
+	case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings":
+		var name string
+		for _, f := range args.Args["filters"].ArrayValue() {
+			if f.ObjectValue()["name"].StringValue() == "instance-type" {
+				name = f.ObjectValue()["values"].ArrayValue()[0].StringValue()
+			}
+		}
+		var zones []any
+		for _, z := range m.env.zonesOffering(name) {
+			zones = append(zones, m.region+z)
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"locations": zones, "instanceTypes": []any{name}}), nil
 	case "aws:ec2/getAmi:getAmi":
+		if _, byOwner := args.Args["owners"]; byOwner && m.env.noCanonicalImage {
+			return nil, fmt.Errorf("Your query returned no results. Please change your search criteria and try again.")
+		}
 		id := ubuntuAMI
 		for _, f := range args.Args["filters"].ArrayValue() {
 			if f.ObjectValue()["name"].StringValue() == "image-id" {

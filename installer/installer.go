@@ -70,6 +70,8 @@ type deployment struct {
 	net   *network              // what the lookups found
 	imgs  images                // the AMIs each kind of machine boots
 	proxy config.Proxy          // as every instance sees it
+	// fleetPublicIP: Nomad clients and 1.0 builders get public addresses.
+	fleetPublicIP bool
 }
 
 // Deploy creates the installation described by cfg and exports its outputs.
@@ -133,6 +135,7 @@ func (d *deployment) networkAndPreflight() error {
 		return err
 	}
 	d.net, d.in.Preflight = net, checks
+	d.fleetPublicIP = preflight.FleetPublicIP(cfg.ClientsPublicIP, net.Network)
 	d.proxy = cfg.Proxy(net.VPCCIDR)
 	if d.proxy.Enabled() && d.ctx.DryRun() {
 		_ = d.ctx.Log.Info(fmt.Sprintf("Proxy on every instance: %s=%s %s=%s %s=%s (Nomad clients add the services box's private IP)",
@@ -180,7 +183,7 @@ func (d *deployment) identityAndStorage() error {
 	// from an earlier `up`, keeps being managed.
 	if cfg.CreateS3GatewayEndpoint && !d.net.S3GatewayEndpoint {
 		if in.S3Endpoint, err = components.NewS3Endpoint(d.ctx, "s3-endpoint", components.S3EndpointArgs{
-			VPCID: cfg.AWSVPCID, ServiceName: s3ServiceName(cfg), RouteTableID: d.net.RouteTableID,
+			VPCID: cfg.AWSVPCID, ServiceName: d.net.S3Service, RouteTableID: d.net.RouteTableID,
 		}, with); err != nil {
 			return err
 		}
@@ -200,6 +203,7 @@ func (d *deployment) networkSecurity() error {
 		AdminCIDRs:     cfg.AdminCIDRBlocks,
 		UserCIDRs:      cfg.UserCIDRBlocks,
 		SSHRerunCIDRs:  cfg.SSHRerunCIDRBlocks,
+		VMCIDRs:        cfg.VMCIDRBlocks,
 		EnableNomad:    cfg.EnableNomad,
 		EnableBuilders: cfg.DesiredBuildersCount > 0,
 	}, d.with)
@@ -219,7 +223,7 @@ func (d *deployment) compute() error {
 	if err := d.nomadClients(imgs.nomadClients); err != nil {
 		return err
 	}
-	return d.legacyBuilders(imgs.ubuntu)
+	return d.legacyBuilders(imgs.builders)
 }
 
 // instanceSettings are what every instance shares.
@@ -253,7 +257,8 @@ func (d *deployment) servicesBox(image components.Image) error {
 		AMI:                   image.ID,
 		IgnoreAMIChanges:      cfg.ServicesAMI == "" && cfg.UbuntuAMI[cfg.AWSRegion] == "",
 		InstanceProfile:       in.IAM.ProfileName,
-		SecurityGroupIDs:      in.SecurityGroups.Machines.ServicesBox,
+		SecurityGroupIDs:      in.SecurityGroups.Machines.ServicesBox.IDs,
+		SecurityGroupRules:    in.SecurityGroups.Machines.ServicesBox.Rules,
 		VolumeSize:            cfg.ServicesVolumeSize,
 		DeleteOnTermination:   cfg.ServicesDeleteOnTermination,
 		DisableAPITermination: cfg.ServicesDisableAPITermination,
@@ -292,7 +297,9 @@ func (d *deployment) nomadClients(image components.Image) error {
 			Image:              image,
 			InstanceType:       cfg.NomadClientInstanceType,
 			SubnetID:           cfg.AWSSubnetID,
-			SecurityGroupIDs:   d.in.SecurityGroups.Machines.NomadClients,
+			SecurityGroupIDs:   d.in.SecurityGroups.Machines.NomadClients.IDs,
+			SecurityGroupRules: d.in.SecurityGroups.Machines.NomadClients.Rules,
+			PublicIP:           d.fleetPublicIP,
 			VolumeSize:         cfg.NomadClientVolumeSize,
 			Max:                cfg.MaxClientsCount,
 			Desired:            cfg.DesiredClientsCount,
@@ -323,7 +330,9 @@ func (d *deployment) legacyBuilders(image components.Image) error {
 			Image:              image,
 			InstanceType:       cfg.BuilderInstanceType,
 			SubnetID:           cfg.AWSSubnetID,
-			SecurityGroupIDs:   in.SecurityGroups.Machines.Builders,
+			SecurityGroupIDs:   in.SecurityGroups.Machines.Builders.IDs,
+			SecurityGroupRules: in.SecurityGroups.Machines.Builders.Rules,
+			PublicIP:           d.fleetPublicIP,
 			VolumeSize:         cfg.BuilderVolumeSize,
 			Max:                cfg.MaxBuildersCount,
 			Desired:            cfg.DesiredBuildersCount,

@@ -2,6 +2,7 @@ package installer
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -20,6 +21,7 @@ type network struct {
 	// installation did not create: one tagged with its prefix is its own.
 	preflight.Network
 	RouteTableID string
+	S3Service    string // S3's gateway endpoint service in the region
 }
 
 // lookupNetwork reads the subnet, its VPC, its route table and whether S3
@@ -31,6 +33,7 @@ func lookupNetwork(ctx *pulumi.Context, cfg *config.Config, opts ...pulumi.Invok
 	}
 	n := &network{Network: preflight.Network{
 		VPCID: cfg.AWSVPCID, SubnetID: cfg.AWSSubnetID, SubnetVPCID: subnet.VpcId, SubnetCIDR: subnet.CidrBlock,
+		SubnetZone: subnet.AvailabilityZone,
 	}}
 	vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Id: pulumi.StringRef(cfg.AWSVPCID)}, opts...)
 	if err != nil {
@@ -52,10 +55,29 @@ func lookupNetwork(ctx *pulumi.Context, cfg *config.Config, opts ...pulumi.Invok
 			n.RouteToNAT = true
 		}
 	}
-	if n.S3GatewayEndpoint, err = foreignS3Endpoint(ctx, cfg, subnet.VpcId, rt.RouteTableId, opts...); err != nil {
+	if n.S3Service, err = lookupS3GatewayService(ctx, cfg, opts...); err != nil {
+		return nil, err
+	}
+	if n.S3GatewayEndpoint, err = foreignS3Endpoint(ctx, cfg, n.S3Service, subnet.VpcId, rt.RouteTableId, opts...); err != nil {
 		return nil, err
 	}
 	return n, nil
+}
+
+// lookupS3GatewayService asks EC2 for the name of S3's gateway endpoint
+// service in the region rather than building it: the names of gateway and
+// interface services differ by partition (in China most interface services
+// are cn.com.amazonaws.<region>.<service>). The filter matches the one
+// gateway service whose name ends in .s3 (EC2 filters take wildcards).
+func lookupS3GatewayService(ctx *pulumi.Context, cfg *config.Config, opts ...pulumi.InvokeOption) (string, error) {
+	svc, err := ec2.LookupVpcEndpointService(ctx, &ec2.LookupVpcEndpointServiceArgs{
+		ServiceType: pulumi.StringRef("Gateway"),
+		Filters:     []ec2.GetVpcEndpointServiceFilter{{Name: "service-name", Values: []string{"*.s3"}}},
+	}, opts...)
+	if err != nil {
+		return "", fmt.Errorf("looking up S3's gateway endpoint service in %s: %w", cfg.AWSRegion, err)
+	}
+	return svc.ServiceName, nil
 }
 
 // lookupRouteTable finds the subnet's route table: its own, or the VPC's
@@ -79,8 +101,9 @@ func lookupRouteTable(ctx *pulumi.Context, cfg *config.Config, vpcID string, opt
 // gateway endpoint that this installation did not create. Ours (from an
 // earlier `up` with create_s3_gateway_endpoint, tagged with the prefix)
 // keeps being managed; anyone else's is the endpoint the guide asks for.
-func foreignS3Endpoint(ctx *pulumi.Context, cfg *config.Config, vpcID, routeTableID string, opts ...pulumi.InvokeOption) (bool, error) {
-	s3, err := ec2.GetPrefixList(ctx, &ec2.GetPrefixListArgs{Name: pulumi.StringRef(s3ServiceName(cfg))}, opts...)
+func foreignS3Endpoint(ctx *pulumi.Context, cfg *config.Config, service, vpcID, routeTableID string, opts ...pulumi.InvokeOption) (bool, error) {
+	// A gateway service's prefix list has the service's name.
+	s3, err := ec2.GetPrefixList(ctx, &ec2.GetPrefixListArgs{Name: pulumi.StringRef(service)}, opts...)
 	if err != nil {
 		return false, fmt.Errorf("looking up the S3 prefix list of %s: %w", cfg.AWSRegion, err)
 	}
@@ -101,7 +124,7 @@ func foreignS3Endpoint(ctx *pulumi.Context, cfg *config.Config, vpcID, routeTabl
 	}
 	_, err = ec2.LookupVpcEndpoint(ctx, &ec2.LookupVpcEndpointArgs{
 		VpcId:       pulumi.StringRef(vpcID),
-		ServiceName: pulumi.StringRef(s3ServiceName(cfg)),
+		ServiceName: pulumi.StringRef(service),
 		Filters:     []ec2.GetVpcEndpointFilter{{Name: "tag:" + config.PrefixTag, Values: []string{cfg.Prefix}}},
 	}, opts...)
 	switch {
@@ -113,23 +136,25 @@ func foreignS3Endpoint(ctx *pulumi.Context, cfg *config.Config, vpcID, routeTabl
 	return false, fmt.Errorf("looking up the S3 gateway endpoint of %s: %w", vpcID, err)
 }
 
-// s3ServiceName is S3's endpoint service in the region.
-func s3ServiceName(cfg *config.Config) string {
-	if cfg.Partition() == config.China {
-		return "cn.com.amazonaws." + cfg.AWSRegion + ".s3"
-	}
-	return "com.amazonaws." + cfg.AWSRegion + ".s3"
-}
-
 // lookupInstanceType reads what AWS says about an instance type.
 func lookupInstanceType(ctx *pulumi.Context, key, name string, opts ...pulumi.InvokeOption) (preflight.InstanceType, error) {
 	t, err := ec2.GetInstanceType(ctx, &ec2.GetInstanceTypeArgs{InstanceType: name}, opts...)
 	if err != nil {
 		return preflight.InstanceType{}, fmt.Errorf("%s %q: AWS does not know this instance type here: %w", key, name, err)
 	}
+	// GetInstanceType answers for the region; launches need the zone.
+	offers, err := ec2.GetInstanceTypeOfferings(ctx, &ec2.GetInstanceTypeOfferingsArgs{
+		LocationType: pulumi.StringRef("availability-zone"),
+		Filters:      []ec2.GetInstanceTypeOfferingsFilter{{Name: "instance-type", Values: []string{name}}},
+	}, opts...)
+	if err != nil {
+		return preflight.InstanceType{}, fmt.Errorf("%s %q: looking up the zones that offer it: %w", key, name, err)
+	}
+	zones := append([]string{}, offers.Locations...)
+	sort.Strings(zones)
 	return preflight.InstanceType{
 		Name: name, VCPUs: t.DefaultVcpus, Cores: t.DefaultCores, MemoryMiB: t.MemorySize,
-		SustainedClockGHz: t.SustainedClockSpeed, Architectures: t.SupportedArchitectures,
+		SustainedClockGHz: t.SustainedClockSpeed, Architectures: t.SupportedArchitectures, Zones: zones,
 	}, nil
 }
 
@@ -150,36 +175,77 @@ func lookupKeyPair(ctx *pulumi.Context, name string, opts ...pulumi.InvokeOption
 // Ubuntu 16.04 images, as the 2.19 install guide's boot scripts expect.
 const ubuntuImageName = "ubuntu/images/hvm-ssd/ubuntu-xenial-16.04-amd64-server-*"
 
-// images are the AMIs each kind of machine boots.
+// images are the AMIs each kind of machine boots; an empty Image for a
+// machine that is left out.
 type images struct {
-	// ubuntu is the stock image of the region (ubuntu_ami's entry, or the
-	// lookup); 1.0 builders boot it.
-	ubuntu components.Image
-	// services is services_ami, or else ubuntu. It may be the services
-	// box's own backup (the guide's rollback snapshot), so it never boots
-	// Nomad clients or builders.
+	// services is services_ami, or else the region's Ubuntu. It may be the
+	// services box's own backup (the guide's rollback snapshot), so it never
+	// boots Nomad clients or builders.
 	services components.Image
-	// nomadClients is nomad_client_ami, or else ubuntu.
+	// nomadClients is nomad_client_ami, or else the region's Ubuntu.
 	nomadClients components.Image
+	// builders is the region's Ubuntu (ubuntu_ami's entry, or the lookup).
+	builders components.Image
 }
 
+// lookupImages looks up only the images the plan boots: the region's
+// Ubuntu (ubuntu_ami's entry for the region, or else Canonical's newest
+// 16.04 image) only for the machines that no AMI key covers.
 func lookupImages(ctx *pulumi.Context, cfg *config.Config, opts ...pulumi.InvokeOption) (images, error) {
-	ubuntu, err := lookupImage(ctx, cfg, config.KeyUbuntuAMI, cfg.UbuntuAMI[cfg.AWSRegion], opts...)
-	if err != nil {
-		return images{}, err
+	var imgs images
+	// The machines that boot the region's Ubuntu, with the key that would
+	// give each its own image.
+	var onUbuntu []string
+	if cfg.ServicesAMI == "" {
+		onUbuntu = append(onUbuntu, config.KeyServicesAMI+" (the services box)")
 	}
-	imgs := images{ubuntu: ubuntu, services: ubuntu, nomadClients: ubuntu}
+	if cfg.EnableNomad && cfg.NomadClientAMI == "" {
+		onUbuntu = append(onUbuntu, config.KeyNomadClientAMI+" (the Nomad clients)")
+	}
+	if cfg.DesiredBuildersCount > 0 {
+		onUbuntu = append(onUbuntu, "1.0 builders, which take no key of their own")
+	}
+	var ubuntu components.Image
+	var err error
+	if len(onUbuntu) > 0 {
+		if ubuntu, err = lookupUbuntu(ctx, cfg, onUbuntu, opts...); err != nil {
+			return images{}, err
+		}
+	}
+	imgs.services, imgs.nomadClients = ubuntu, ubuntu
+	if cfg.DesiredBuildersCount > 0 {
+		imgs.builders = ubuntu
+	}
+	if !cfg.EnableNomad {
+		imgs.nomadClients = components.Image{}
+	}
 	if cfg.ServicesAMI != "" {
 		if imgs.services, err = lookupImage(ctx, cfg, config.KeyServicesAMI, cfg.ServicesAMI, opts...); err != nil {
 			return images{}, err
 		}
 	}
-	if cfg.NomadClientAMI != "" {
+	if cfg.EnableNomad && cfg.NomadClientAMI != "" {
 		if imgs.nomadClients, err = lookupImage(ctx, cfg, config.KeyNomadClientAMI, cfg.NomadClientAMI, opts...); err != nil {
 			return images{}, err
 		}
 	}
 	return imgs, nil
+}
+
+// lookupUbuntu finds the region's Ubuntu: ubuntu_ami's entry, or else
+// Canonical's image. Canonical stopped publishing 16.04 images in 2021, and
+// regions opened since have none; there the error names the keys to set.
+func lookupUbuntu(ctx *pulumi.Context, cfg *config.Config, onUbuntu []string, opts ...pulumi.InvokeOption) (components.Image, error) {
+	if id := cfg.UbuntuAMI[cfg.AWSRegion]; id != "" {
+		return lookupImage(ctx, cfg, config.KeyUbuntuAMI, id, opts...)
+	}
+	img, err := lookupImage(ctx, cfg, "", "", opts...)
+	if err != nil && strings.Contains(err.Error(), "no results") {
+		return components.Image{}, fmt.Errorf("no Ubuntu 16.04 image from Canonical in %s (owner %s): Canonical stopped publishing them in 2021, and regions opened since have none. "+
+			"Set an AMI (an Ubuntu 16.04 image you copied into %s, or built) for: %s; or one for all of them with pulumi config set --path '%s.%s' <ami-id>",
+			cfg.AWSRegion, cfg.Partition().CanonicalOwnerID, cfg.AWSRegion, strings.Join(onUbuntu, "; "), config.KeyUbuntuAMI, cfg.AWSRegion)
+	}
+	return img, err
 }
 
 // lookupImage resolves an AMI: the one configured, or else the newest
@@ -203,7 +269,7 @@ func lookupImage(ctx *pulumi.Context, cfg *config.Config, key, id string, opts .
 		if id != "" {
 			return components.Image{}, fmt.Errorf("%s %q: no such image in %s: %w", key, id, cfg.AWSRegion, err)
 		}
-		return components.Image{}, fmt.Errorf("no Canonical Ubuntu 16.04 image found in %s (owner %s); set %s: %w", cfg.AWSRegion, cfg.Partition().CanonicalOwnerID, config.KeyServicesAMI, err)
+		return components.Image{}, fmt.Errorf("looking up Canonical's Ubuntu 16.04 image in %s (owner %s): %w", cfg.AWSRegion, cfg.Partition().CanonicalOwnerID, err)
 	}
 	return components.Image{ID: ami.Id, RootDeviceName: ami.RootDeviceName}, nil
 }

@@ -28,7 +28,7 @@ func (d *deployment) outputs() error {
 		// What the Replicated console's VM provider section asks for.
 		"subnet_id":                   pulumi.String(cfg.AWSSubnetID),
 		"vm_security_group_id":        sg.VM,
-		"services_security_group_ids": sg.ServicesBox,
+		"services_security_group_ids": sg.ServicesBox.IDs,
 	}
 	if in.NomadClients != nil {
 		c := in.Preflight.Capacity
@@ -36,7 +36,7 @@ func (d *deployment) outputs() error {
 		out["nomad_fleet_job_capacity"] = pulumi.Float64(c.FleetJobs)
 		out["nomad_capacity"] = pulumi.String(in.Preflight.CapacityLine())
 		out["nomad_clients_asg_name"] = in.NomadClients.GroupName
-		out["nomad_security_group_ids"] = sg.NomadClients
+		out["nomad_security_group_ids"] = sg.NomadClients.IDs
 	}
 	if in.LegacyBuilders != nil {
 		out["builders_asg_name"] = in.LegacyBuilders.GroupName

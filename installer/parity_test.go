@@ -209,7 +209,11 @@ func TestParity_DevStack(t *testing.T) {
 			want(t, "type", lt.str("instanceType"), "m5.2xlarge")
 			want(t, "AMI as the services box", lt.str("imageId"), ubuntuAMI)
 			want(t, "key pair", lt.str("keyName"), "circleci-admin")
-			wantGroups(t, r, "Nomad clients", strs(lt, "vpcSecurityGroupIds"), components.Attachments.NomadClients)
+			wantGroups(t, r, "Nomad clients", strs(lt, "networkInterfaces[0].securityGroups"), components.Attachments.NomadClients)
+			if _, has := lt.input("vpcSecurityGroupIds"); has {
+				t.Error("the groups must be on the network interface only: EC2 refuses them on both")
+			}
+			want(t, "public IP on the example stack's public subnet", lt.str("networkInterfaces[0].associatePublicIpAddress"), "true")
 			want(t, "root device", lt.str("blockDeviceMappings[0].deviceName"), "/dev/sda1")
 			want(t, "root size", number(lt, "blockDeviceMappings[0].ebs.volumeSize"), 200)
 			want(t, "root type", lt.str("blockDeviceMappings[0].ebs.volumeType"), "gp3")

@@ -77,9 +77,15 @@ func TestDevStackPlan_MatchesTheCommittedSnapshot(t *testing.T) {
 	}
 	if got != string(want) {
 		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+		short := func(s string) string {
+			if len(s) > 160 {
+				return s[:160] + "..."
+			}
+			return s
+		}
 		for i := 0; i < len(gl) && i < len(wl); i++ {
 			if gl[i] != wl[i] {
-				t.Fatalf("the example stack's plan differs from %s at line %d:\n want: %s\n  got: %s\n(if the change is meant: go test ./installer -run TestDevStackPlan -update)", planGolden, i+1, wl[i], gl[i])
+				t.Fatalf("the example stack's plan differs from %s at line %d:\n want: %s\n  got: %s\n(if the change is meant: go test ./installer -run TestDevStackPlan -update)", planGolden, i+1, short(wl[i]), short(gl[i]))
 			}
 		}
 		t.Fatalf("the example stack's plan has %d lines, %s %d", len(gl), planGolden, len(wl))

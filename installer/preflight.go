@@ -20,6 +20,8 @@ func runPreflight(ctx *pulumi.Context, cfg *config.Config, net *network, opts ..
 		MaxNomadClients:         cfg.MaxClientsCount,
 		NomadJobMemoryMiB:       cfg.NomadJobMemoryMiB,
 		ServicesPublicIP:        cfg.ServicesPublicIP,
+		ClientsPublicIP:         cfg.ClientsPublicIP,
+		ProxyEnabled:            cfg.Proxy().Enabled(),
 		CreateS3GatewayEndpoint: cfg.CreateS3GatewayEndpoint,
 		Network:                 net.Network,
 		WarnOnly:                cfg.PreflightWarnOnly(),

@@ -130,7 +130,7 @@ func TestVariant_LegacyBuildersEnabled(t *testing.T) {
 	want(t, "profile", lt.str("iamInstanceProfile.name"), "circleci_profile")
 	want(t, "spot", lt.str("instanceMarketOptions.spotOptions.maxPrice"), "0.25")
 	want(t, "root size", number(lt, "blockDeviceMappings[0].ebs.volumeSize"), 150)
-	wantGroups(t, r, "1.0 builders", strs(lt, "vpcSecurityGroupIds"), components.Attachments.Builders)
+	wantGroups(t, r, "1.0 builders", strs(lt, "networkInterfaces[0].securityGroups"), components.Attachments.Builders)
 	hook := r.named(t, "aws:autoscaling/lifecycleHook:LifecycleHook", "name", "circleci_builders_shutdown_hook")
 	want(t, "hook group", hook.str("autoscalingGroupName"), "circleci_builders_asg")
 	want(t, "transition", hook.str("lifecycleTransition"), "autoscaling:EC2_INSTANCE_TERMINATING")

@@ -28,12 +28,16 @@ type InstanceType struct {
 	MemoryMiB         int
 	SustainedClockGHz float64  // 0 when AWS does not say
 	Architectures     []string // e.g. ["x86_64"], ["arm64"]
+	// Zones are the availability zones of the region that offer the type
+	// (ec2.GetInstanceTypeOfferings); nil when they were not looked up.
+	Zones []string
 }
 
 // Network is what AWS says about the configured subnet and its VPC.
 type Network struct {
 	VPCID, SubnetID        string // as configured (aws_vpc_id, aws_subnet_id)
 	SubnetVPCID            string // the VPC the subnet really belongs to; "" if AWS did not say
+	SubnetZone             string // the subnet's availability zone; "" if AWS did not say
 	VPCCIDR, SubnetCIDR    string // IPv4 CIDRs; "" if not known
 	DNSSupport             bool   // enableDnsSupport of the subnet's VPC
 	RouteToInternetGateway bool   // the subnet's route table has 0.0.0.0/0 -> igw-
@@ -45,15 +49,17 @@ type Network struct {
 // gave about the instance types and the network.
 type Input struct {
 	Services, NomadClient, Builder InstanceType
-	NomadEnabled                   bool // enable_nomad = 1
-	BuildersEnabled                bool // desired_builders_count > 0
-	DailyActiveUsers               int  // daily_active_users; 0: not given
-	NomadClients                   int  // desired_clients_count
-	MaxNomadClients                int  // max_clients_count
-	NomadJobMemoryMiB              int  // nomad_job_memory_mib; 0: DefaultJobMemoryMiB
-	NomadJobCPUs                   int  // CPUs of that resource class; 0: DefaultJobCPUs
-	ServicesPublicIP               bool // services_public_ip: an Elastic IP is planned
-	CreateS3GatewayEndpoint        bool // create_s3_gateway_endpoint
+	NomadEnabled                   bool   // enable_nomad = 1
+	BuildersEnabled                bool   // desired_builders_count > 0
+	DailyActiveUsers               int    // daily_active_users; 0: not given
+	NomadClients                   int    // desired_clients_count
+	MaxNomadClients                int    // max_clients_count
+	NomadJobMemoryMiB              int    // nomad_job_memory_mib; 0: DefaultJobMemoryMiB
+	NomadJobCPUs                   int    // CPUs of that resource class; 0: DefaultJobCPUs
+	ServicesPublicIP               bool   // services_public_ip: an Elastic IP is planned
+	ClientsPublicIP                string // clients_public_ip: "auto", "true" or "false"
+	ProxyEnabled                   bool   // http_proxy or https_proxy is set
+	CreateS3GatewayEndpoint        bool   // create_s3_gateway_endpoint
 	Network                        Network
 	KeyPair                        KeyPair
 	WarnOnly                       bool // preflight = "warn": failures become warnings

@@ -49,6 +49,8 @@ var allChecks = []string{
 	CheckBuilderArch,
 	CheckSubnetVPC, CheckVPCDNS, CheckSubnetOutbound, CheckServicesPublicIP, CheckS3Endpoint, CheckSubnetSize,
 	CheckKeyPair,
+	CheckServicesZone, CheckNomadClientZone, CheckBuilderZone,
+	CheckFleetEgress,
 }
 
 // ids names checks as "name[key]".
@@ -438,7 +440,7 @@ func TestSummaryListsEveryCheck(t *testing.T) {
 	if want := len(allChecks) + 2; len(lines) != want {
 		t.Errorf("summary: expected %d lines (a count, %d checks, capacity), found %d:\n%s", want, len(allChecks), len(lines), s)
 	}
-	if want := "2 failed, 1 warning, 8 passed, 5 skipped"; !strings.Contains(lines[0], want) {
+	if want := "2 failed, 1 warning, 9 passed, 8 skipped"; !strings.Contains(lines[0], want) {
 		t.Errorf("summary head: expected %q, found %q", want, lines[0])
 	}
 	for i, c := range r.Checks {
@@ -544,5 +546,86 @@ func TestGuideTables(t *testing.T) {
 		if got := clientRowFor(tc.users).rangeText(); got != tc.want {
 			t.Errorf("client range for %d users: expected %q, found %q", tc.users, tc.want, got)
 		}
+	}
+}
+
+// The fleets' public IP follows the subnet's route unless clients_public_ip
+// says otherwise, and a fleet with no way out fails before anything exists.
+func TestFleetEgress(t *testing.T) {
+	cases := []struct {
+		name    string
+		mode    string
+		network Network
+		proxy   bool
+		public  bool   // FleetPublicIP
+		status  Status // of fleet-egress
+		says    string
+	}{
+		{"public subnet, auto", "auto", public, false, true, Pass, "get a public IP"},
+		{"public subnet, unset (auto)", "", public, false, true, Pass, "clients_public_ip = auto"},
+		{"public subnet, false", "false", public, false, false, Fail, "no way out"},
+		{"public subnet, false, behind a proxy", "false", public, true, false, Pass, "through the proxy"},
+		{"private subnet with NAT, auto", "auto", privateNAT, false, false, Pass, "through the NAT"},
+		{"private subnet with NAT, true", "true", privateNAT, false, true, Warn, "cannot be reached"},
+		{"private subnet without NAT", "auto", privateNoNAT, false, false, Skip, "no route out"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := FleetPublicIP(c.mode, c.network); got != c.public {
+				t.Errorf("FleetPublicIP(%q): expected %v, found %v", c.mode, c.public, got)
+			}
+			in := base()
+			in.ClientsPublicIP, in.Network, in.ProxyEnabled = c.mode, c.network, c.proxy
+			ch := find(t, Run(in), CheckFleetEgress)
+			if ch.Status != c.status || !strings.Contains(ch.Message, c.says) {
+				t.Errorf("expected %s with %q, found %s: %s", c.status, c.says, ch.Status, ch.Message)
+			}
+		})
+	}
+	in := base()
+	in.NomadEnabled, in.BuildersEnabled = false, false
+	if ch := find(t, Run(in), CheckFleetEgress); ch.Status != Skip {
+		t.Errorf("no fleets: expected skip, found %s: %s", ch.Status, ch.Message)
+	}
+}
+
+// An instance type must be offered in the subnet's zone, not only in the region.
+func TestInstanceTypeZones(t *testing.T) {
+	inZone := func(zones ...string) InstanceType {
+		it := m5_2xlarge
+		it.Zones = append([]string{}, zones...)
+		return it
+	}
+	cases := []struct {
+		name     string
+		services InstanceType
+		zone     string
+		status   Status
+		says     string
+	}{
+		{"offered in the subnet's zone", inZone("eu-central-1a", "eu-central-1b"), "eu-central-1b", Pass, "is offered in eu-central-1b"},
+		{"offered elsewhere only", inZone("eu-central-1a", "eu-central-1b"), "eu-central-1c", Fail, "it is offered in eu-central-1a, eu-central-1b"},
+		{"offered nowhere", inZone(), "eu-central-1c", Fail, "offered in no zone of the region"},
+		{"not looked up", m5_2xlarge, "eu-central-1c", Skip, "not looked up"},
+		{"zone unknown", inZone("eu-central-1a"), "", Skip, "not looked up"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := base()
+			in.Services, in.Network.SubnetZone = c.services, c.zone
+			ch := find(t, Run(in), CheckServicesZone)
+			if ch.Status != c.status || !strings.Contains(ch.Message, c.says) {
+				t.Errorf("expected %s with %q, found %s: %s", c.status, c.says, ch.Status, ch.Message)
+			}
+			if c.status == Fail && !strings.Contains(ch.Fix, "pulumi config set aws_subnet_id") {
+				t.Errorf("the fix does not say how: %s", ch.Fix)
+			}
+		})
+	}
+	in := base()
+	in.BuildersEnabled, in.Builder = true, inZone("eu-central-1a")
+	in.Network.SubnetZone = "eu-central-1c"
+	if ch := find(t, Run(in), CheckBuilderZone); ch.Status != Fail || ch.Key != "builder_instance_type" {
+		t.Errorf("builders in a zone without their type: expected a failure on builder_instance_type, found %s %s: %s", ch.Status, ch.Key, ch.Message)
 	}
 }

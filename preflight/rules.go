@@ -27,6 +27,10 @@ const (
 	CheckS3Endpoint       = "s3-endpoint"
 	CheckSubnetSize       = "subnet-size"
 	CheckKeyPair          = "key-pair"
+	CheckServicesZone     = "services-zone"
+	CheckNomadClientZone  = "nomad-client-zone"
+	CheckBuilderZone      = "builder-zone"
+	CheckFleetEgress      = "fleet-egress"
 )
 
 type rule func(in Input, capacity Capacity) Check
@@ -37,6 +41,8 @@ var rules = []rule{
 	builderArch,
 	subnetVPC, vpcDNS, subnetOutbound, servicesPublicIP, s3Endpoint, subnetSize,
 	keyPair,
+	servicesZone, nomadClientZone, builderZone,
+	fleetEgress,
 }
 
 func pass(name, key, format string, args ...any) Check {
@@ -73,6 +79,7 @@ const (
 	s3Key       = config.KeyCreateS3GatewayEndpoint
 	keyPairKey  = config.KeyAWSSSHKeyName
 	jobMiBKey   = config.KeyNomadJobMemoryMiB
+	fleetIPKey  = config.KeyClientsPublicIP
 )
 
 // The guide's "GB" are taken as GiB, as AWS sizes memory: its m5.2xlarge
@@ -522,4 +529,99 @@ func keyPair(in Input, _ Capacity) Check {
 	return fail(CheckKeyPair, keyPairKey,
 		fmt.Sprintf("import or create it in this region (aws ec2 import-key-pair --key-name %s ...), or pulumi config set %s <an existing key pair>", in.KeyPair.Name, keyPairKey),
 		"%s = %s: AWS has no such EC2 key pair in this region (key pairs are regional), so no instance could be launched with it", keyPairKey, in.KeyPair.Name)
+}
+
+// --- Availability zone -------------------------------------------------
+
+// GetInstanceType says a type exists in the region, not in the subnet's
+// zone; RunInstances then fails with Unsupported, and an auto scaling group
+// retries forever. DescribeInstanceTypeOfferings per zone settles it.
+func zoneCheck(name, key string, t InstanceType, n Network) Check {
+	switch {
+	case t.Name == "":
+		return skip(name, key, "%s was not looked up", key)
+	case t.Zones == nil || n.SubnetZone == "":
+		return skip(name, key, "%s = %s: the zones that offer it were not looked up", key, t.Name)
+	}
+	for _, z := range t.Zones {
+		if z == n.SubnetZone {
+			return pass(name, key, "%s = %s is offered in %s, the zone of %s", key, t.Name, n.SubnetZone, n.SubnetID)
+		}
+	}
+	offered := "no zone of the region"
+	if len(t.Zones) > 0 {
+		offered = strings.Join(t.Zones, ", ")
+	}
+	return fail(name, key,
+		fmt.Sprintf("pulumi config set %s <a subnet in %s>, or pulumi config set %s <a type offered in %s>", subnetKey, offered, key, n.SubnetZone),
+		"%s = %s is not offered in %s, the availability zone of %s = %s (it is offered in %s): EC2 would refuse every launch (Unsupported)",
+		key, t.Name, n.SubnetZone, subnetKey, n.SubnetID, offered)
+}
+
+func servicesZone(in Input, _ Capacity) Check {
+	return zoneCheck(CheckServicesZone, servicesKey, in.Services, in.Network)
+}
+
+func nomadClientZone(in Input, _ Capacity) Check {
+	if !in.NomadEnabled {
+		return nomadOff(CheckNomadClientZone, nomadKey, in.NomadClient.Name)
+	}
+	return zoneCheck(CheckNomadClientZone, nomadKey, in.NomadClient, in.Network)
+}
+
+func builderZone(in Input, _ Capacity) Check {
+	if !in.BuildersEnabled {
+		return skip(CheckBuilderZone, builderKey, "%s = %s not checked: %s = 0, no 1.0 builders", builderKey, in.Builder.Name, config.KeyDesiredBuildersCount)
+	}
+	return zoneCheck(CheckBuilderZone, builderKey, in.Builder, in.Network)
+}
+
+// --- Egress of the fleets ----------------------------------------------
+
+// FleetPublicIP decides whether Nomad clients and 1.0 builders get a public
+// IPv4 address: clients_public_ip, where "auto" means exactly when the
+// subnet's 0.0.0.0/0 route goes to an internet gateway. Their launch
+// template says so explicitly, because AWS assigns none on its own on a
+// subnet that is not a default subnet (mapPublicIpOnLaunch is false), and
+// without one such a subnet gives them no way out.
+func FleetPublicIP(mode string, n Network) bool {
+	switch mode {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	return n.RouteToInternetGateway
+}
+
+// fleetEgress: the fleets' boot scripts install Docker and Nomad from the
+// internet under set -e, so a client without egress never joins.
+func fleetEgress(in Input, _ Capacity) Check {
+	if !in.NomadEnabled && !in.BuildersEnabled {
+		return skip(CheckFleetEgress, fleetIPKey, "%s not checked: no Nomad clients and no 1.0 builders", fleetIPKey)
+	}
+	n, mode := in.Network, in.ClientsPublicIP
+	if mode == "" {
+		mode = "auto"
+	}
+	public := FleetPublicIP(mode, n)
+	switch {
+	case n.RouteToInternetGateway && public:
+		return pass(CheckFleetEgress, fleetIPKey, "%s = %s: Nomad clients and 1.0 builders get a public IP, their way out through the internet gateway of %s", fleetIPKey, mode, n.SubnetID)
+	case n.RouteToInternetGateway && in.ProxyEnabled:
+		return pass(CheckFleetEgress, fleetIPKey, "%s = false on the public subnet %s: Nomad clients and 1.0 builders get no public IP and go out through the proxy", fleetIPKey, n.SubnetID)
+	case n.RouteToInternetGateway:
+		return fail(CheckFleetEgress, fleetIPKey,
+			fmt.Sprintf("pulumi config set %s auto, or pulumi config set %s <a subnet with a NAT gateway>, or set %s", fleetIPKey, subnetKey, config.KeyHTTPProxy),
+			"%s = false, but %s = %s sends 0.0.0.0/0 to an internet gateway: Nomad clients and 1.0 builders without a public IP have no way out there, their boot scripts fail at the first download and no Nomad client ever joins",
+			fleetIPKey, subnetKey, n.SubnetID)
+	case public:
+		return warn(CheckFleetEgress, fleetIPKey,
+			fmt.Sprintf("pulumi config set %s auto", fleetIPKey),
+			"%s = true, but %s = %s has no route to an internet gateway: the public IPs cannot be reached and only cost money",
+			fleetIPKey, subnetKey, n.SubnetID)
+	case n.RouteToNAT:
+		return pass(CheckFleetEgress, fleetIPKey, "%s = %s: Nomad clients and 1.0 builders get no public IP and go out through the NAT of %s", fleetIPKey, mode, n.SubnetID)
+	}
+	return skip(CheckFleetEgress, fleetIPKey, "%s not checked: %s has no route out at all (see %s)", fleetIPKey, n.SubnetID, CheckSubnetOutbound)
 }

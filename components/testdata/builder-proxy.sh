@@ -8,10 +8,60 @@ export no_proxy="localhost,169.254.169.254,169.254.169.123"
 export HTTP_PROXY="$http_proxy" HTTPS_PROXY="$https_proxy" NO_PROXY="$no_proxy"
 export DEBIAN_FRONTEND=noninteractive
 aws_instance_metadata_url="http://169.254.169.254"
+# At first boot on Ubuntu 16.04 the apt-daily timers take the dpkg lock
+# ("Could not get lock /var/lib/dpkg/lock"). Keep them from starting again,
+# wait (bounded) for a run in progress, and retry what fails.
+: "${retry_delay:=10}" "${dpkg_lock_wait:=900}" "${dpkg_lock_poll:=5}"
+retry() {
+  local attempts=$1 n=1
+  shift
+  until "$@"; do
+    if [ "$n" -ge "$attempts" ]; then
+      echo "giving up after $n attempts: $*" >&2
+      return 1
+    fi
+    echo "attempt $n of $attempts failed: $*; retrying in $((n * retry_delay)) s" >&2
+    sleep $((n * retry_delay))
+    n=$((n + 1))
+  done
+}
+wait_for_dpkg_lock() {
+  local waited=0
+  while fuser /var/lib/dpkg/lock /var/lib/dpkg/lock-frontend /var/lib/apt/lists/lock /var/cache/apt/archives/lock >/dev/null 2>&1; do
+    if [ "$waited" -ge "$dpkg_lock_wait" ]; then
+      echo "dpkg is still locked after $waited s" >&2
+      return 1
+    fi
+    sleep "$dpkg_lock_poll"
+    waited=$((waited + dpkg_lock_poll))
+  done
+}
+apt_get_once() {
+  # Explicit: retry runs this as a condition, where set -e does not apply.
+  wait_for_dpkg_lock || return 1
+  # A changed configuration file keeps the packaged default without asking.
+  apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
+}
+apt_get() {
+  retry 5 apt_get_once "$@"
+}
+# apt_install_if_available installs the packages that the archive has and
+# says which it does not (kernel extras differ between kernel flavours).
+apt_install_if_available() {
+  local pkg
+  for pkg in "$@"; do
+    if apt-cache show "$pkg" >/dev/null 2>&1; then
+      apt_get install "$pkg"
+    else
+      echo "no package $pkg for this kernel; going on without it"
+    fi
+  done
+}
+systemctl stop apt-daily.timer apt-daily-upgrade.timer 2>/dev/null || true
 
 # Instance metadata through an IMDSv2 session token, which works whether the
 # instance requires tokens (imds_http_tokens = required) or not.
-imds_token="$(curl -fsS -X PUT "$aws_instance_metadata_url/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 21600")"
+imds_token="$(retry 5 curl -fsS -X PUT "$aws_instance_metadata_url/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 21600")"
 imds() {
   curl -fsS -H "X-aws-ec2-metadata-token: $imds_token" "$aws_instance_metadata_url/latest/meta-data/$1"
 }
@@ -23,17 +73,20 @@ export PRIVATE_IP PUBLIC_IP INSTANCE_ID
 BUILDER_IMAGE="circleci/build-image:ubuntu-14.04-XXL-1239-04cfc8d"
 
 echo "----- Performing system updates"
-apt-get update
-apt-get -y upgrade
+apt_get update
+apt_get upgrade
 
 echo "----- Installing Docker 17.03.2~ce-0~ubuntu-xenial"
-apt-get install -y "linux-image-extra-$(uname -r)" linux-image-extra-virtual
-apt-get install -y apt-transport-https ca-certificates curl software-properties-common
-curl -fsSL https://download.docker.com/linux/ubuntu/gpg | apt-key add -
+# aufs for Docker 17.03; the package is named linux-image-extra for the
+# generic kernels and does not exist for others (the AWS kernel).
+apt_install_if_available "linux-image-extra-$(uname -r)" linux-image-extra-virtual
+apt_get install apt-transport-https ca-certificates curl software-properties-common
+docker_key() { curl -fsSL https://download.docker.com/linux/ubuntu/gpg | apt-key add -; }
+retry 5 docker_key
 add-apt-repository "deb [arch=amd64] https://download.docker.com/linux/ubuntu $(lsb_release -cs) stable"
-apt-get install -y "linux-image-$(uname -r)"
-apt-get update
-apt-get -y install "docker-ce=17.03.2~ce-0~ubuntu-xenial"
+apt_install_if_available "linux-image-$(uname -r)"
+apt_get update
+apt_get install "docker-ce=17.03.2~ce-0~ubuntu-xenial"
 apt-mark hold docker-ce
 
 echo "----- Passing the proxy to Docker"
@@ -50,23 +103,54 @@ Environment="HTTP_PROXY=$http_proxy" "HTTPS_PROXY=$https_proxy" "NO_PROXY=$no_pr
 EOT
 systemctl daemon-reload
 service docker restart
-until docker info >/dev/null; do echo "Waiting for docker..."; sleep 1; done
+retry 30 docker info >/dev/null
 
 echo "----- Pulling the 1.0 build image"
-docker pull "$BUILDER_IMAGE"
-docker network create -d bridge -o "com.docker.network.bridge.name"="circle0" circle-bridge
+retry 5 docker pull "$BUILDER_IMAGE"
+docker network inspect circle-bridge >/dev/null 2>&1 ||
+  docker network create -d bridge -o "com.docker.network.bridge.name"="circle0" circle-bridge
 
+echo "----- Keeping build containers away from the metadata service"
 # Build containers must not reach the metadata service (it would hand them
-# the instance role) nor the services box other than its web ports.
-iptables -I FORWARD -d 169.254.169.254 -p tcp -i docker0 -j DROP
-iptables -I FORWARD -d "10.0.1.10" -p tcp -i docker0 -m multiport ! --dports 80,443 -j DROP
-iptables -I FORWARD -d 169.254.169.254 -p tcp -i circle0 -j DROP
-iptables -I FORWARD -d "10.0.1.10" -p tcp -i circle0 -m multiport ! --dports 80,443 -j DROP
+# the instance role) nor the services box other than its web ports. Docker
+# 17.03 has no DOCKER-USER chain and rewrites FORWARD when it starts, and a
+# reboot clears everything, so a unit puts the rules first in FORWARD after
+# every Docker start.
+cat <<'EOT' > /usr/local/sbin/circleci-block-builds
+#!/bin/bash
+set -eu
+services_ip="$1"
+for bridge in docker0 circle0; do
+  for rule in "-d 169.254.169.254 -p tcp -i $bridge -j DROP" \
+              "-d $services_ip -p tcp -i $bridge -m multiport ! --dports 80,443 -j DROP"; do
+    # shellcheck disable=SC2086 # each rule is a list of iptables words
+    while iptables -C FORWARD $rule 2>/dev/null; do iptables -D FORWARD $rule; done
+    # shellcheck disable=SC2086
+    iptables -I FORWARD 1 $rule
+  done
+done
+EOT
+chmod 0755 /usr/local/sbin/circleci-block-builds
+cat <<'EOT' > /etc/systemd/system/circleci-block-builds.service
+[Unit]
+Description=Block 1.0 build containers from the metadata service and the services box
+After=docker.service
+PartOf=docker.service
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/local/sbin/circleci-block-builds 10.0.1.10
+[Install]
+WantedBy=docker.service
+EOT
+systemctl daemon-reload
+systemctl enable circleci-block-builds.service
+systemctl restart circleci-block-builds.service
 
 mkdir -p /etc/circleci
 passphrase_file=/etc/circleci/builder.env.passphrase
 echo "----- Reading the CircleCI secret passphrase from SSM Parameter Store"
-apt-get install -y awscli
+apt_get install awscli
 { set +x; } 2>/dev/null
 umask 077
 # The instance profile's policy can take a little while to reach every region endpoint.

@@ -8,10 +8,60 @@ export no_proxy="localhost,169.254.169.254,169.254.169.123"
 export HTTP_PROXY="$http_proxy" HTTPS_PROXY="$https_proxy" NO_PROXY="$no_proxy"
 export DEBIAN_FRONTEND=noninteractive
 aws_instance_metadata_url="http://169.254.169.254"
+# At first boot on Ubuntu 16.04 the apt-daily timers take the dpkg lock
+# ("Could not get lock /var/lib/dpkg/lock"). Keep them from starting again,
+# wait (bounded) for a run in progress, and retry what fails.
+: "${retry_delay:=10}" "${dpkg_lock_wait:=900}" "${dpkg_lock_poll:=5}"
+retry() {
+  local attempts=$1 n=1
+  shift
+  until "$@"; do
+    if [ "$n" -ge "$attempts" ]; then
+      echo "giving up after $n attempts: $*" >&2
+      return 1
+    fi
+    echo "attempt $n of $attempts failed: $*; retrying in $((n * retry_delay)) s" >&2
+    sleep $((n * retry_delay))
+    n=$((n + 1))
+  done
+}
+wait_for_dpkg_lock() {
+  local waited=0
+  while fuser /var/lib/dpkg/lock /var/lib/dpkg/lock-frontend /var/lib/apt/lists/lock /var/cache/apt/archives/lock >/dev/null 2>&1; do
+    if [ "$waited" -ge "$dpkg_lock_wait" ]; then
+      echo "dpkg is still locked after $waited s" >&2
+      return 1
+    fi
+    sleep "$dpkg_lock_poll"
+    waited=$((waited + dpkg_lock_poll))
+  done
+}
+apt_get_once() {
+  # Explicit: retry runs this as a condition, where set -e does not apply.
+  wait_for_dpkg_lock || return 1
+  # A changed configuration file keeps the packaged default without asking.
+  apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
+}
+apt_get() {
+  retry 5 apt_get_once "$@"
+}
+# apt_install_if_available installs the packages that the archive has and
+# says which it does not (kernel extras differ between kernel flavours).
+apt_install_if_available() {
+  local pkg
+  for pkg in "$@"; do
+    if apt-cache show "$pkg" >/dev/null 2>&1; then
+      apt_get install "$pkg"
+    else
+      echo "no package $pkg for this kernel; going on without it"
+    fi
+  done
+}
+systemctl stop apt-daily.timer apt-daily-upgrade.timer 2>/dev/null || true
 
 # Instance metadata through an IMDSv2 session token, which works whether the
 # instance requires tokens (imds_http_tokens = required) or not.
-imds_token="$(curl -fsS -X PUT "$aws_instance_metadata_url/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 21600")"
+imds_token="$(retry 5 curl -fsS -X PUT "$aws_instance_metadata_url/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 21600")"
 imds() {
   curl -fsS -H "X-aws-ec2-metadata-token: $imds_token" "$aws_instance_metadata_url/latest/meta-data/$1"
 }
@@ -21,11 +71,11 @@ INSTANCE_ID="$(imds instance-id)"
 export PRIVATE_IP PUBLIC_IP INSTANCE_ID
 
 echo "----- Performing system updates"
-apt-get update
-apt-get -y upgrade
+apt_get update
+apt_get upgrade
 
 echo "----- Installing NTP, pointed at the Amazon Time Sync Service"
-apt-get install -y ntp
+apt_get install ntp
 if [ -f /sys/hypervisor/uuid ] && [ "$(head -c 3 /sys/hypervisor/uuid)" == ec2 ]; then
 cat <<'EOT' > /etc/ntp.conf
 driftfile /var/lib/ntp/ntp.drift
@@ -43,12 +93,13 @@ fi
 service ntp restart
 
 echo "----- Installing Docker 5:18.09.9~3-0~ubuntu-xenial"
-apt-get install -y apt-transport-https ca-certificates curl software-properties-common
-curl -fsSL https://download.docker.com/linux/ubuntu/gpg | apt-key add -
+apt_get install apt-transport-https ca-certificates curl software-properties-common
+docker_key() { curl -fsSL https://download.docker.com/linux/ubuntu/gpg | apt-key add -; }
+retry 5 docker_key
 add-apt-repository "deb [arch=amd64] https://download.docker.com/linux/ubuntu $(lsb_release -cs) stable"
-apt-get install -y "linux-image-$(uname -r)"
-apt-get update
-apt-get -y install "docker-ce=5:18.09.9~3-0~ubuntu-xenial"
+apt_install_if_available "linux-image-$(uname -r)"
+apt_get update
+apt_get install "docker-ce=5:18.09.9~3-0~ubuntu-xenial"
 apt-mark hold docker-ce
 
 echo "----- Passing the proxy to Docker"
@@ -67,7 +118,7 @@ systemctl daemon-reload
 service docker restart
 
 echo "----- Installing Replicated 2.38.6"
-curl -fsSL -o /tmp/replicated-install.sh "https://get.replicated.com/docker?replicated_tag=2.38.6&replicated_ui_tag=2.38.6&replicated_operator_tag=2.38.6"
+retry 5 curl -fsSL -o /tmp/replicated-install.sh "https://get.replicated.com/docker?replicated_tag=2.38.6&replicated_ui_tag=2.38.6&replicated_operator_tag=2.38.6"
 # Replicated and the app containers reach the internet through the proxy too.
 bash /tmp/replicated-install.sh local-address="$PRIVATE_IP" http-proxy="${https_proxy:-$http_proxy}" additional-no-proxy="$no_proxy" no-docker
 
@@ -85,7 +136,7 @@ write_setting https_proxy "$https_proxy"
 write_setting no_proxy "$no_proxy"
 passphrase_file="$config_dir/circle_secret_passphrase"
 echo "----- Reading the CircleCI secret passphrase from SSM Parameter Store"
-apt-get install -y awscli
+apt_get install awscli
 { set +x; } 2>/dev/null
 umask 077
 # The instance profile's policy can take a little while to reach every region endpoint.

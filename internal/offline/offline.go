@@ -18,6 +18,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/circleci-server-pulumi/installer/installer"
 	"github.com/circleci-server-pulumi/installer/tests/standin"
@@ -65,6 +66,9 @@ type Options struct {
 	Secrets map[string]string
 	// Fixtures and Region configure the stand-in; see standin.Options.
 	Standin standin.Options
+	// Program replaces installer.Run, for tests of the stand-in through the
+	// engine with programs of their own.
+	Program pulumi.RunFunc
 }
 
 // Env is one stack in a temporary project directory, with its own state,
@@ -124,7 +128,11 @@ func New(ctx context.Context, tmp string, opts Options) (*Env, error) {
 		// The engine talks to the stand-in instead of launching a plugin.
 		"PULUMI_DEBUG_PROVIDERS": e.AWS.DebugProviders(),
 	}
-	e.Stack, err = auto.UpsertStackInlineSource(ctx, opts.Stack, Project, installer.Run,
+	program := opts.Program
+	if program == nil {
+		program = installer.Run
+	}
+	e.Stack, err = auto.UpsertStackInlineSource(ctx, opts.Stack, Project, program,
 		auto.WorkDir(e.Dir), auto.Pulumi(cmd), auto.EnvVars(env))
 	if err != nil {
 		e.Close()

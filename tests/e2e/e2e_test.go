@@ -237,8 +237,11 @@ func TestServicesBoxReplacement_KeepsItsAddress(t *testing.T) {
 
 	s.set(map[string]string{"services_ami": "ami-0fedcba9876543210"})
 	ops := s.changed()
-	if got := strings.Join(ops["services-instance"], ","); got != "delete,replace" {
-		t.Errorf("services instance operations %q, want delete then replace (its interface must be free first)", got)
+	// The provider lifts termination protection before every terminate
+	// (resourceInstanceDelete), then deletes; the new instance comes after,
+	// because it needs the interface the old one held.
+	if got := strings.Join(ops["services-instance"], ","); got != "disable-api-termination=false,delete,replace" {
+		t.Errorf("services instance operations %q, want the protection lifted, delete, then replace (its interface must be free first)", got)
 	}
 	for name, o := range ops {
 		if name != "services-instance" {
