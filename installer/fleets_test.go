@@ -128,20 +128,22 @@ func TestImages_LookedUpOnlyWhenNeeded(t *testing.T) {
 		return n
 	}
 	both := map[string]string{"services_ami": "ami-0123456789abcdef0", "nomad_client_ami": "ami-0fedcba9876543210"}
+	const v5, newer = "Your query returned no results. Please change your search criteria and try again.", "no matching EC2 AMI found"
 	cases := []struct {
 		name    string
 		config  map[string]string
-		noImage bool
+		noImage string // the provider's answer when there is none
 		lookups int    // Canonical lookups
 		fails   string // "" succeeds; else words of the error
 	}{
-		{"defaults: Ubuntu for the box and the clients", nil, false, 1, ""},
-		{"every AMI given", both, false, 0, ""},
-		{"every AMI given, in a region without the image", both, true, 0, ""},
-		{"ubuntu_ami entry for the region", map[string]string{"ubuntu_ami": `{"eu-central-1": "ami-0aaaaaaaaaaaaaaaa"}`}, true, 0, ""},
-		{"1.0 builders still need Ubuntu", with2(both, "desired_builders_count", "1"), false, 1, ""},
-		{"no image, defaults", nil, true, 1, "services_ami (the services box); nomad_client_ami (the Nomad clients)"},
-		{"no image, builders and a box AMI", map[string]string{"services_ami": "ami-0123456789abcdef0", "desired_builders_count": "1"}, true, 1, "nomad_client_ami (the Nomad clients); 1.0 builders"},
+		{"defaults: Ubuntu for the box and the clients", nil, "", 1, ""},
+		{"every AMI given", both, "", 0, ""},
+		{"every AMI given, in a region without the image", both, v5, 0, ""},
+		{"ubuntu_ami entry for the region", map[string]string{"ubuntu_ami": `{"eu-central-1": "ami-0aaaaaaaaaaaaaaaa"}`}, v5, 0, ""},
+		{"1.0 builders still need Ubuntu", with2(both, "desired_builders_count", "1"), "", 1, ""},
+		{"no image, defaults", nil, v5, 1, "services_ami (the services box); nomad_client_ami (the Nomad clients)"},
+		{"no image, the newer provider's words", nil, newer, 1, "services_ami (the services box); nomad_client_ami (the Nomad clients)"},
+		{"no image, builders and a box AMI", map[string]string{"services_ami": "ami-0123456789abcdef0", "desired_builders_count": "1"}, v5, 1, "nomad_client_ami (the Nomad clients); 1.0 builders"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -148,8 +149,9 @@ type environment struct {
 	// missingFrom lists, per instance type, the zone suffixes that do not
 	// offer it; every other of a, b and c does.
 	missingFrom map[string][]string
-	// noCanonicalImage: the region has no Canonical Ubuntu 16.04 image.
-	noCanonicalImage bool
+	// noCanonicalImage, when set, is the error the lookup of Canonical's
+	// Ubuntu 16.04 image gives: the region has none.
+	noCanonicalImage string
 }
 
 func (e environment) zonesOffering(instanceType string) []string {
@@ -329,8 +331,8 @@ func (m *awsMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{"locations": zones, "instanceTypes": []any{name}}), nil
 	case "aws:ec2/getAmi:getAmi":
-		if _, byOwner := args.Args["owners"]; byOwner && m.env.noCanonicalImage {
-			return nil, fmt.Errorf("Your query returned no results. Please change your search criteria and try again.")
+		if _, byOwner := args.Args["owners"]; byOwner && m.env.noCanonicalImage != "" {
+			return nil, errors.New(m.env.noCanonicalImage)
 		}
 		id := ubuntuAMI
 		for _, f := range args.Args["filters"].ArrayValue() {

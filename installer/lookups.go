@@ -240,7 +240,10 @@ func lookupUbuntu(ctx *pulumi.Context, cfg *config.Config, onUbuntu []string, op
 		return lookupImage(ctx, cfg, config.KeyUbuntuAMI, id, opts...)
 	}
 	img, err := lookupImage(ctx, cfg, "", "", opts...)
-	if err != nil && strings.Contains(err.Error(), "no results") {
+	// The provider's data source says "Your query returned no results" (v5,
+	// dataSourceAMIRead); its newer singular-lookup error says "no matching
+	// EC2 AMI found". Either means none.
+	if err != nil && (strings.Contains(err.Error(), "no results") || strings.Contains(err.Error(), "no matching")) {
 		return components.Image{}, fmt.Errorf("no Ubuntu 16.04 image from Canonical in %s (owner %s): Canonical stopped publishing them in 2021, and regions opened since have none. "+
 			"Set an AMI (an Ubuntu 16.04 image you copied into %s, or built) for: %s; or one for all of them with pulumi config set --path '%s.%s' <ami-id>",
 			cfg.AWSRegion, cfg.Partition().CanonicalOwnerID, cfg.AWSRegion, strings.Join(onUbuntu, "; "), config.KeyUbuntuAMI, cfg.AWSRegion)

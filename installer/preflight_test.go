@@ -150,3 +150,33 @@ func TestPreflight_CreatesTheS3GatewayEndpointWhenAsked(t *testing.T) {
 		t.Errorf("err %v, %d endpoints; the installation's own endpoint must stay in the program", r.err, n)
 	}
 }
+
+// S3's gateway service is asked of EC2, never built from the region: in
+// China the gateway is com.amazonaws.<region>.s3 while the interface
+// services are cn.com.amazonaws.<region>.<service>.
+func TestS3GatewayService_IsLookedUp(t *testing.T) {
+	t.Parallel()
+	cfg := with(t, map[string]string{"aws_region": "cn-north-1", "services_public_ip": "false", "create_s3_gateway_endpoint": "true"})
+	r := deployIn(t, withRoutes(natRoute), cfg, cfg["aws_vpc_id"])
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	want(t, "endpoint service", r.only(t, "aws:ec2/vpcEndpoint:VpcEndpoint").str("serviceName"), "com.amazonaws.cn-north-1.s3")
+	asked := false
+	for _, inv := range r.invokes {
+		if inv.Token != "aws:ec2/getVpcEndpointService:getVpcEndpointService" {
+			continue
+		}
+		asked = true
+		if got := inv.Args["serviceType"].StringValue(); got != "Gateway" {
+			t.Errorf("serviceType: expected Gateway, found %q", got)
+		}
+		f := inv.Args["filters"].ArrayValue()[0].ObjectValue()
+		if f["name"].StringValue() != "service-name" || f["values"].ArrayValue()[0].StringValue() != "*.s3" {
+			t.Errorf("expected the filter service-name = *.s3, found %v", f)
+		}
+	}
+	if !asked {
+		t.Error("the S3 gateway service was not looked up")
+	}
+}
