@@ -3,6 +3,8 @@ package installer_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
 // The fleets' launch templates say whether instances get a public IP,
@@ -22,12 +24,12 @@ func TestFleets_PublicIPFollowsTheSubnet(t *testing.T) {
 		{"public subnet, false", publicAccount(), map[string]string{"clients_public_ip": "false"}, "", "clients_public_ip = false"},
 		{"public subnet, false, behind a proxy", publicAccount(), map[string]string{"clients_public_ip": "false", "http_proxy": "http://proxy.internal:3128"}, "false", ""},
 		{"NAT subnet, auto", withRoutes(natRoute), private, "false", ""},
-		{"NAT subnet, true", withRoutes(natRoute), with2(private, "clients_public_ip", "true"), "true", ""},
+		{"NAT subnet, true", withRoutes(natRoute), withKey(private, "clients_public_ip", "true"), "true", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			cfg := with(t, with2(c.config, "desired_builders_count", "1"))
+			cfg := with(t, withKey(c.config, "desired_builders_count", "1"))
 			r := deployIn(t, c.env, cfg, cfg["aws_vpc_id"])
 			if c.want == "" {
 				if r.err == nil || !strings.Contains(r.err.Error(), c.says) {
@@ -51,7 +53,8 @@ func TestFleets_PublicIPFollowsTheSubnet(t *testing.T) {
 	}
 }
 
-func with2(m map[string]string, k, v string) map[string]string {
+// withKey is m with one more key.
+func withKey(m map[string]string, k, v string) map[string]string {
 	out := map[string]string{k: v}
 	for a, b := range m {
 		out[a] = b
@@ -64,15 +67,15 @@ func with2(m map[string]string, k, v string) map[string]string {
 func TestFleets_MachinesWaitForTheirGroupsRules(t *testing.T) {
 	t.Parallel()
 	r := mustDeploy(t, with(t, map[string]string{"desired_builders_count": "1"}))
-	groupOf := map[string]string{} // security group URN's name -> AWS name
+	groupOf := map[string]string{} // security group id -> AWS name
 	for _, sg := range r.ofType("aws:ec2/securityGroup:SecurityGroup") {
 		groupOf[sg.ID] = sg.str("name")
 	}
-	rulesOf := map[string][]string{} // AWS group name -> rule URNs
+	rulesOf := map[string][]string{} // AWS group name -> "type::name" of its rules
 	for _, typ := range []string{"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"} {
 		for _, rule := range r.ofType(typ) {
 			g := groupOf[rule.str("securityGroupId")]
-			rulesOf[g] = append(rulesOf[g], rule.URN)
+			rulesOf[g] = append(rulesOf[g], rule.Type+"::"+rule.Name)
 		}
 	}
 	machines := []struct {
@@ -89,11 +92,11 @@ func TestFleets_MachinesWaitForTheirGroupsRules(t *testing.T) {
 		if ids == nil {
 			ids = strs(m.res, "networkInterfaces[0].securityGroups")
 		}
-		// The engine's URNs carry the parent chain; ours name type and name.
+		// The engine's URNs carry the parent chain; compare type and name.
 		deps := map[string]bool{}
 		for _, d := range m.res.Options.DependsOn {
-			typ := d[strings.LastIndex(d[:strings.LastIndex(d, "::")], "$")+1 : strings.LastIndex(d, "::")]
-			deps["urn:pulumi:dev::circleci-server::"+strings.TrimPrefix(typ, "circleci-server::")+d[strings.LastIndex(d, "::"):]] = true
+			u := resource.URN(d)
+			deps[string(u.Type())+"::"+u.Name()] = true
 		}
 		for _, g := range r.groupNames(t, ids) {
 			if len(rulesOf[g]) == 0 {
@@ -140,7 +143,7 @@ func TestImages_LookedUpOnlyWhenNeeded(t *testing.T) {
 		{"every AMI given", both, "", 0, ""},
 		{"every AMI given, in a region without the image", both, v5, 0, ""},
 		{"ubuntu_ami entry for the region", map[string]string{"ubuntu_ami": `{"eu-central-1": "ami-0aaaaaaaaaaaaaaaa"}`}, v5, 0, ""},
-		{"1.0 builders still need Ubuntu", with2(both, "desired_builders_count", "1"), "", 1, ""},
+		{"1.0 builders still need Ubuntu", withKey(both, "desired_builders_count", "1"), "", 1, ""},
 		{"no image, defaults", nil, v5, 1, "services_ami (the services box); nomad_client_ami (the Nomad clients)"},
 		{"no image, the newer provider's words", nil, newer, 1, "services_ami (the services box); nomad_client_ami (the Nomad clients)"},
 		{"no image, builders and a box AMI", map[string]string{"services_ami": "ami-0123456789abcdef0", "desired_builders_count": "1"}, v5, 1, "nomad_client_ami (the Nomad clients); 1.0 builders"},

@@ -2,10 +2,11 @@
 // installation on AWS from a validated configuration. main.go runs Run;
 // the tests run the same function under mocks and through the engine.
 //
-// Deploy runs in stages, each a method of deployment in this file, in the
-// order a reader follows them: the provider; the network and preflight
-// (preflight.go); identity and storage; network security; compute; the
-// outputs. Each component renders its own boot script.
+// Deploy runs in stages, each a method of deployment, in the order a reader
+// follows them: the provider; the network, the images and preflight (every
+// lookup, in lookups.go and preflight.go, before anything is created);
+// identity and storage; network security; compute; the outputs
+// (outputs.go). Each component renders its own boot script.
 package installer
 
 import (
@@ -213,17 +214,16 @@ func (d *deployment) networkSecurity() error {
 // compute creates the machines: the services box (and its DNS record), the
 // Nomad clients, and the 1.0 builders.
 func (d *deployment) compute() error {
-	imgs := d.imgs
-	if err := d.servicesBox(imgs.services); err != nil {
+	if err := d.servicesBox(d.imgs.services); err != nil {
 		return err
 	}
 	if err := d.dns(); err != nil {
 		return err
 	}
-	if err := d.nomadClients(imgs.nomadClients); err != nil {
+	if err := d.nomadClients(d.imgs.nomadClients); err != nil {
 		return err
 	}
-	return d.legacyBuilders(imgs.builders)
+	return d.legacyBuilders(d.imgs.builders)
 }
 
 // instanceSettings are what every instance shares.

@@ -193,40 +193,38 @@ type images struct {
 // 16.04 image) only for the machines that no AMI key covers.
 func lookupImages(ctx *pulumi.Context, cfg *config.Config, opts ...pulumi.InvokeOption) (images, error) {
 	var imgs images
-	// The machines that boot the region's Ubuntu, with the key that would
-	// give each its own image.
-	var onUbuntu []string
-	if cfg.ServicesAMI == "" {
-		onUbuntu = append(onUbuntu, config.KeyServicesAMI+" (the services box)")
+	machines := []struct {
+		used     bool
+		key, ami string // the key that gives the machine its own image, and its value
+		who      string
+		img      *components.Image
+	}{
+		{true, config.KeyServicesAMI, cfg.ServicesAMI, config.KeyServicesAMI + " (the services box)", &imgs.services},
+		{cfg.EnableNomad, config.KeyNomadClientAMI, cfg.NomadClientAMI, config.KeyNomadClientAMI + " (the Nomad clients)", &imgs.nomadClients},
+		{cfg.DesiredBuildersCount > 0, "", "", "1.0 builders, which take no key of their own", &imgs.builders},
 	}
-	if cfg.EnableNomad && cfg.NomadClientAMI == "" {
-		onUbuntu = append(onUbuntu, config.KeyNomadClientAMI+" (the Nomad clients)")
-	}
-	if cfg.DesiredBuildersCount > 0 {
-		onUbuntu = append(onUbuntu, "1.0 builders, which take no key of their own")
-	}
-	var ubuntu components.Image
-	var err error
-	if len(onUbuntu) > 0 {
-		if ubuntu, err = lookupUbuntu(ctx, cfg, onUbuntu, opts...); err != nil {
-			return images{}, err
+	var onUbuntu []string // who boots the region's Ubuntu, for the error
+	var ubuntu []*components.Image
+	for _, m := range machines {
+		switch {
+		case !m.used:
+		case m.ami != "":
+			img, err := lookupImage(ctx, cfg, m.key, m.ami, opts...)
+			if err != nil {
+				return images{}, err
+			}
+			*m.img = img
+		default:
+			onUbuntu, ubuntu = append(onUbuntu, m.who), append(ubuntu, m.img)
 		}
 	}
-	imgs.services, imgs.nomadClients = ubuntu, ubuntu
-	if cfg.DesiredBuildersCount > 0 {
-		imgs.builders = ubuntu
-	}
-	if !cfg.EnableNomad {
-		imgs.nomadClients = components.Image{}
-	}
-	if cfg.ServicesAMI != "" {
-		if imgs.services, err = lookupImage(ctx, cfg, config.KeyServicesAMI, cfg.ServicesAMI, opts...); err != nil {
+	if len(ubuntu) > 0 {
+		img, err := lookupUbuntu(ctx, cfg, onUbuntu, opts...)
+		if err != nil {
 			return images{}, err
 		}
-	}
-	if cfg.EnableNomad && cfg.NomadClientAMI != "" {
-		if imgs.nomadClients, err = lookupImage(ctx, cfg, config.KeyNomadClientAMI, cfg.NomadClientAMI, opts...); err != nil {
-			return images{}, err
+		for _, dst := range ubuntu {
+			*dst = img
 		}
 	}
 	return imgs, nil
