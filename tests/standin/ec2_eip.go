@@ -86,7 +86,6 @@ func eipKind() *kind {
 		// Source: resourceEIP schema, domain: enum.Validate[awstypes.DomainType].
 		check: func(c *call, news resource.PropertyMap, f *failures) {
 			oneOf(f, news, "domain", []string{"domain"}, "vpc", "standard")
-			checkTags(f, news)
 		},
 		// Source: resourceEIPCreate: AllocateAddress, then associateEIP when
 		// instance or network_interface is set; resourceEIPRead (arn

@@ -100,7 +100,6 @@ func instanceKind() *kind {
 					f.add("userDataBase64", "%q (%q) must be base64-encoded", "user_data_base64", v)
 				}
 			}
-			checkTags(f, news)
 		},
 		create: func(c *call, ins resource.PropertyMap) (string, resource.PropertyMap, error) {
 			// Source: resourceInstanceCreate ("creating EC2 Instance: %s").

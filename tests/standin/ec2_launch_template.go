@@ -224,7 +224,6 @@ func launchTemplateKind() *kind {
 			// resource_type enum (every EC2 resource type) is not modelled
 			// here; CreateLaunchTemplate's narrower rule is (validate).
 			oneOf(f, news, "instance_market_options.0.market_type", []string{"instanceMarketOptions", "marketType"}, "spot", "capacity-block")
-			checkTags(f, news)
 		},
 		create: func(c *call, ins resource.PropertyMap) (string, resource.PropertyMap, error) {
 			name := str(ins, "name")

@@ -36,7 +36,6 @@ func eniKind() *kind {
 		check: func(c *call, news resource.PropertyMap, f *failures) {
 			required(f, news, "subnetId")
 			oneOf(f, news, "interface_type", []string{"interfaceType"}, "efa", "branch", "trunk")
-			checkTags(f, news)
 		},
 		create: func(c *call, ins resource.PropertyMap) (string, resource.PropertyMap, error) {
 			// Source: resourceNetworkInterfaceCreate ("creating EC2 Network

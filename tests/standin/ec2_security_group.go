@@ -41,7 +41,6 @@ func securityGroupKind() *kind {
 				}
 			}
 			checkName(f, news, "description", 0, 255, nil, "")
-			checkTags(f, news)
 		},
 		create: func(c *call, ins resource.PropertyMap) (string, resource.PropertyMap, error) {
 			name, desc := str(ins, "name"), str(ins, "description")

@@ -115,7 +115,6 @@ func vpcEndpointKind() *kind {
 			required(f, news, "vpcId")
 			oneOf(f, news, "vpc_endpoint_type", []string{"vpcEndpointType"},
 				"Gateway", "GatewayLoadBalancer", "Interface", "Resource", "ServiceNetwork")
-			checkTags(f, news)
 		},
 		// Computed outputs of a gateway endpoint. Source: EC2 API Reference,
 		// VpcEndpoint; cidrBlocks are the service's prefix list ranges

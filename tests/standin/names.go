@@ -159,14 +159,12 @@ func ssmNameProblem(name string) (code, msg string) {
 	return "", ""
 }
 
-// checkTags is what the provider checks of tags during preview: nothing.
-// Its tags schema has no validator; the tags interceptor drops "aws:" keys
-// before they reach AWS, and AWS enforces the length limits at create time
-// (tagProblem in crud.go).
+// Tags are not checked during preview: the provider's tags schema has no
+// validator; the tags interceptor drops "aws:" keys before they reach AWS,
+// and AWS enforces the length limits at create time (tagProblem in crud.go).
 // Source: terraform-provider-aws internal/tags/tags.go, TagsSchema (no
 // ValidateFunc); internal/provider/intercept.go, tagsResourceInterceptor
 // (tags.IgnoreSystem).
-func checkTags(f *failures, news resource.PropertyMap) {}
 
 // systemTagKey says whether the provider drops a tag key before sending it.
 // Source: terraform-provider-aws internal/tags/key_value_tags.go,

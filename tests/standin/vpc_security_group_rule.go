@@ -193,7 +193,6 @@ func ruleKind(token string, egress bool) *kind {
 					f.add(p, "Invalid Attribute Value: Attribute %s value must be between -1 and 65535, got: %v", tf, n)
 				}
 			}
-			checkTags(f, news)
 		},
 		create: func(c *call, ins resource.PropertyMap) (string, resource.PropertyMap, error) {
 			// Source: securityGroupRuleResource.Create: "creating VPC
