@@ -101,8 +101,8 @@ type Config struct {
 	// lowercase letters, digits, '-' and '_'. Fixed for the life of an
 	// installation: AWS cannot rename its objects.
 	Prefix string `key:"prefix" default:"circleci"`
-	// EC2 termination protection of the services box. Set false before `pulumi
-	// destroy` (or before an AMI change replaces the box).
+	// EC2 termination protection of the services box. It does not stop Pulumi:
+	// the provider lifts it before terminating. services_allow_replacement does.
 	ServicesDisableAPITermination bool `key:"services_disable_api_termination" default:"true"`
 	// Delete the services box's root volume when the instance is terminated. false
 	// keeps the data volume for recovery.
@@ -172,8 +172,13 @@ type Config struct {
 	// Docker CE package version installed on the services box and Nomad clients.
 	DockerVersion string `key:"docker_version" default:"5:18.09.9~3-0~ubuntu-xenial"`
 	// During a rolling replacement of Nomad clients, the share of the fleet
-	// (0-100) kept in service.
-	NomadMinHealthyPercentage int `key:"nomad_min_healthy_percentage" default:"50"`
+	// (0-100) kept in service. 100: no client leaves before its replacement runs
+	// jobs.
+	NomadMinHealthyPercentage int `key:"nomad_min_healthy_percentage" default:"100"`
+	// During a rolling replacement, how large the fleet may grow (100-200, at
+	// most 100 above nomad_min_healthy_percentage). 200 launches every
+	// replacement before a client leaves.
+	NomadMaxHealthyPercentage int `key:"nomad_max_healthy_percentage" default:"200"`
 	// Give the services box an Elastic IP. false keeps the install private:
 	// outputs and DNS use the private address.
 	ServicesPublicIP bool `key:"services_public_ip" default:"true"`
@@ -182,6 +187,25 @@ type Config struct {
 	// gateway, their only way out there: AWS assigns none by itself on a
 	// subnet that is not a default subnet), true, or false.
 	ClientsPublicIP string `key:"clients_public_ip" default:"auto"`
+
+	// Day-2 safety: what keeps data and running jobs.
+
+	// Allow this change to replace or delete the services box, which holds
+	// every datastore. false (default): a plan that would replace or delete it
+	// fails before anything changes. Snapshot first; set it back afterwards.
+	ServicesAllowReplacement bool `key:"services_allow_replacement" default:"false"`
+	// Scheduled snapshots of the services box's volumes by Data Lifecycle
+	// Manager.
+	ServicesSnapshots bool `key:"services_snapshots" default:"true"`
+	// Hours between snapshots: 1, 2, 3, 4, 6, 8, 12 or 24.
+	ServicesSnapshotIntervalHours int `key:"services_snapshot_interval_hours" default:"24"`
+	// Time of day (UTC, HH:MM) the snapshots start.
+	ServicesSnapshotTime string `key:"services_snapshot_time" default:"03:00"`
+	// How many snapshots to keep (1-1000); the oldest is deleted beyond that.
+	ServicesSnapshotRetainCount int `key:"services_snapshot_retain_count" default:"7"`
+	// How long a leaving Nomad client's jobs may run before Nomad stops them
+	// (nomad node drain -deadline), e.g. 1h or 90m; at most 16h.
+	NomadDrainDeadline string `key:"nomad_drain_deadline" default:"1h"`
 
 	// Preflight: the guide's requirements, checked at preview.
 

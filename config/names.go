@@ -28,6 +28,14 @@ type Names struct {
 	NomadLaunchTemplate    string
 	NomadASG               string
 	NomadClient            string // Name tag of Nomad clients
+	NomadRole              string // instance role of the Nomad clients: their lifecycle hooks only
+	NomadPolicy            string
+	NomadInstanceProfile   string
+	NomadJoinHook          string // launch hook, completed once the node is ready
+	NomadDrainHook         string // terminate hook, completed once the node has drained
+	SnapshotRole           string // Data Lifecycle Manager's role
+	SnapshotPolicy         string // its inline policy
+	SnapshotTag            string // tag key (value: the prefix) the snapshot policy targets
 }
 
 // Names derives every AWS name from the prefix and the VPC.
@@ -56,5 +64,13 @@ func (c *Config) Names() Names {
 		NomadLaunchTemplate:    p + "_nomad_clients",
 		NomadASG:               p + "_nomad_clients_asg",
 		NomadClient:            p + "-nomad-client",
+		NomadRole:              p + "_nomad_client_role",
+		NomadPolicy:            p + "_nomad_client_policy",
+		NomadInstanceProfile:   p + "_nomad_client_profile",
+		NomadJoinHook:          p + "_nomad_clients_join",
+		NomadDrainHook:         p + "_nomad_clients_drain",
+		SnapshotRole:           p + "_snapshot_role",
+		SnapshotPolicy:         p + "_snapshot_policy",
+		SnapshotTag:            "circleci:snapshots",
 	}
 }

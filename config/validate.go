@@ -5,8 +5,10 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 var (
@@ -24,6 +26,9 @@ var (
 	nomadVersionRE = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
 	debVersionRE   = regexp.MustCompile(`^[A-Za-z0-9.+:~_-]+$`)
 	spotPriceRE    = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+	// Source: terraform-provider-aws internal/service/dlm/lifecycle_policy.go,
+	// create_rule times ("^(0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$").
+	snapshotTimeRE = regexp.MustCompile(`^(0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$`)
 
 	// AWS's own name rules for the objects named from the prefix.
 	iamNameRE      = regexp.MustCompile(`^[\w+=,.@-]+$`)
@@ -96,6 +101,7 @@ func (c *Config) validate(v *validator) {
 	c.validateNetworkAccess(v)
 	c.validateInstances(v)
 	c.validateTags(v)
+	c.validateDay2(v)
 	if c.Preflight != "error" && c.Preflight != "warn" {
 		v.fail(KeyPreflight, c.Preflight, "must be error or warn")
 	}
@@ -176,6 +182,15 @@ func (c *Config) validateCounts(v *validator) {
 		}
 	}
 	v.intRange(KeyNomadMinHealthyPercentage, c.NomadMinHealthyPercentage, 0, 100)
+	v.intRange(KeyNomadMaxHealthyPercentage, c.NomadMaxHealthyPercentage, 100, 200)
+	if d := c.NomadMaxHealthyPercentage - c.NomadMinHealthyPercentage; d > 100 {
+		// Source: Auto Scaling API Reference, InstanceMaintenancePolicy,
+		// MaxHealthyPercentage ("Both MinHealthyPercentage and
+		// MaxHealthyPercentage must be specified, and the difference between
+		// them cannot be greater than 100"); RefreshPreferences says the same.
+		v.fail(KeyNomadMaxHealthyPercentage, strconv.Itoa(c.NomadMaxHealthyPercentage),
+			"must be at most 100 above %s (%d); AWS refuses a wider range", KeyNomadMinHealthyPercentage, c.NomadMinHealthyPercentage)
+	}
 	v.intRange(KeyDailyActiveUsers, c.DailyActiveUsers, 0, 1000000)
 	v.intRange(KeyNomadJobMemoryMiB, c.NomadJobMemoryMiB, 256, 1048576)
 	if c.LegacyBuilderSpotPrice != "" {
@@ -224,6 +239,13 @@ func (c *Config) validatePrefix(v *validator) {
 		{"launch template", n.BuildersLaunchTemplate, 3, 128, templateNameRE},
 		{"auto scaling group", n.NomadASG, 1, 255, sgNameRE},
 		{"lifecycle hook", n.BuildersShutdownHook, 1, 255, hookNameRE},
+		{"IAM role", n.NomadRole, 1, 64, iamNameRE},
+		{"IAM policy", n.NomadPolicy, 1, 128, iamNameRE},
+		{"IAM instance profile", n.NomadInstanceProfile, 1, 128, iamNameRE},
+		{"lifecycle hook", n.NomadJoinHook, 1, 255, hookNameRE},
+		{"lifecycle hook", n.NomadDrainHook, 1, 255, hookNameRE},
+		{"IAM role", n.SnapshotRole, 1, 64, iamNameRE},
+		{"IAM policy", n.SnapshotPolicy, 1, 128, iamNameRE},
 	}
 	for _, r := range rules {
 		switch {
@@ -354,4 +376,34 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// SnapshotIntervals are the hours Data Lifecycle Manager schedules in.
+// Source: terraform-provider-aws internal/service/dlm/lifecycle_policy.go,
+// create_rule interval (IntInSlice 1, 2, 3, 4, 6, 8, 12, 24).
+var SnapshotIntervals = []int{1, 2, 3, 4, 6, 8, 12, 24}
+
+// MaxDrainDeadline is the longest drain the terminate hook waits for: Auto
+// Scaling keeps an instance in Terminating:Wait for at most 100 heartbeat
+// timeouts (Auto Scaling User Guide, "Amazon EC2 Auto Scaling lifecycle
+// hooks"), and the program's hook has a 600 s timeout, so 16 h 40 min.
+const MaxDrainDeadline = 16 * time.Hour
+
+// validateDay2 checks the keys that keep data and running jobs.
+func (c *Config) validateDay2(v *validator) {
+	if c.ServicesSnapshots {
+		if !slices.Contains(SnapshotIntervals, c.ServicesSnapshotIntervalHours) {
+			v.fail(KeyServicesSnapshotIntervalHours, strconv.Itoa(c.ServicesSnapshotIntervalHours), "must be one of 1, 2, 3, 4, 6, 8, 12 or 24 (what Data Lifecycle Manager schedules)")
+		}
+		if !snapshotTimeRE.MatchString(c.ServicesSnapshotTime) {
+			v.fail(KeyServicesSnapshotTime, c.ServicesSnapshotTime, "must be a time of day in UTC as HH:MM, such as 03:00")
+		}
+		v.intRange(KeyServicesSnapshotRetainCount, c.ServicesSnapshotRetainCount, 1, 1000)
+	}
+	if d, err := time.ParseDuration(c.NomadDrainDeadline); err != nil || d <= 0 || d > MaxDrainDeadline {
+		v.fail(KeyNomadDrainDeadline, c.NomadDrainDeadline, "must be a duration such as 1h or 90m, greater than 0 and at most 16h (how long Auto Scaling holds a leaving instance)")
+	}
+	if c.ServicesAllowReplacement {
+		v.warn("%s is true: this `pulumi up` may replace or delete the services box and every datastore on it. Snapshot it first (README, \"Backup and restore\"), and set it back to false afterwards", KeyServicesAllowReplacement)
+	}
 }

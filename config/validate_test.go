@@ -75,6 +75,7 @@ func TestParse_Warnings(t *testing.T) {
 		{"unknown region", map[string]string{"aws_region": "xx-mars-1"}, "not one this program knows"},
 		{"GovCloud region without the flag", map[string]string{"aws_region": "us-gov-east-1"}, "aws-us-gov partition"},
 		{"route keys without enable_route", map[string]string{"route_name": "ci.example.com"}, "no DNS record"},
+		{"replacement allowed", map[string]string{"services_allow_replacement": "true"}, "may replace or delete the services box"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
