@@ -3,8 +3,10 @@ package components
 import (
 	"bytes"
 	"embed"
+	"fmt"
 	"strings"
 	"text/template"
+	"time"
 
 	"github.com/circleci-server-pulumi/installer/config"
 )
@@ -41,6 +43,21 @@ type NomadClientScript struct {
 	DockerVersion     string
 	NomadVersion      string
 	ServicesPrivateIP string
+	// Lifecycle is the group's lifecycle hooks the client answers.
+	Lifecycle NomadLifecycle
+}
+
+// NomadLifecycle is what a Nomad client needs to answer its group's
+// lifecycle hooks: complete the launch hook once the node is ready, and
+// drain the node before completing the terminate hook.
+type NomadLifecycle struct {
+	Region            string
+	GroupName         string
+	LaunchHookName    string
+	TerminateHookName string
+	DrainDeadline     string // Nomad duration, e.g. "1h"
+	HeartbeatSeconds  int    // the watcher records a heartbeat this often while draining
+	JoinWaitSeconds   int    // how long the boot script waits for the node to become ready
 }
 
 // BuilderScript is what a 1.0 builder's boot script needs to know.
@@ -76,16 +93,41 @@ func (s NomadClientScript) NomadConfig() (string, error) {
 	return strings.TrimRight(hcl, "\n"), err
 }
 
-// Render returns a Nomad client's boot script.
+// Render returns a Nomad client's boot script. The group always has its
+// lifecycle hooks, so every field of Lifecycle is required.
 func (s NomadClientScript) Render() (string, error) {
+	l := s.Lifecycle
+	// The names go into the script between double quotes.
+	for field, v := range map[string]string{
+		"Region": l.Region, "GroupName": l.GroupName, "LaunchHookName": l.LaunchHookName,
+		"TerminateHookName": l.TerminateHookName, "ServicesPrivateIP": s.ServicesPrivateIP,
+	} {
+		if v == "" || strings.ContainsAny(v, "\"$`\\\n") {
+			return "", fmt.Errorf("nomad client script: %s %q is empty or has a shell quote in it", field, v)
+		}
+	}
+	// nomad node drain -deadline parses a Go duration and wants it positive
+	// (Nomad 0.9.3 command/node_drain.go).
+	deadline, err := time.ParseDuration(l.DrainDeadline)
+	if err != nil || deadline <= 0 {
+		return "", fmt.Errorf("nomad client script: DrainDeadline %q is not a positive duration such as 1h", l.DrainDeadline)
+	}
+	if l.HeartbeatSeconds <= 0 || l.JoinWaitSeconds <= 0 {
+		return "", fmt.Errorf("nomad client script: HeartbeatSeconds (%d) and JoinWaitSeconds (%d) must be positive", l.HeartbeatSeconds, l.JoinWaitSeconds)
+	}
 	hcl, err := s.NomadConfig()
 	if err != nil {
 		return "", err
 	}
+	// Nomad force-stops what is left at the deadline; the watcher gives up
+	// waiting for the drain 10 minutes later, and the heartbeats last as long.
+	drainTimeout := int((deadline + 10*time.Minute).Seconds())
 	return render("nomad-client.sh.tmpl", struct {
 		NomadClientScript
-		NomadConfig string
-	}{s, hcl})
+		NomadConfig         string
+		DrainTimeoutSeconds int
+		MaxHeartbeats       int
+	}{s, hcl, drainTimeout, drainTimeout/l.HeartbeatSeconds + 1})
 }
 
 // Render returns a 1.0 builder's boot script.

@@ -23,6 +23,13 @@ var (
 	withProxy = config.Proxy{HTTPProxy: "http://proxy.example.com:3128", HTTPSProxy: "http://proxy.example.com:3128", NoProxy: "localhost,169.254.169.254,169.254.169.123"}
 )
 
+// testLifecycle is the Nomad clients' lifecycle hooks in the goldens.
+var testLifecycle = NomadLifecycle{
+	Region: "us-east-1", GroupName: "circleci_nomad_clients_asg",
+	LaunchHookName: "circleci_nomad_clients_join", TerminateHookName: "circleci_nomad_clients_drain",
+	DrainDeadline: "1h", HeartbeatSeconds: 120, JoinWaitSeconds: 600,
+}
+
 // renderedScripts are the boot scripts under test, with and without a proxy.
 func renderedScripts(t *testing.T) map[string]string {
 	t.Helper()
@@ -37,7 +44,8 @@ func renderedScripts(t *testing.T) map[string]string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		nomad, err := NomadClientScript{Proxy: proxy, DockerVersion: "5:18.09.9~3-0~ubuntu-xenial", NomadVersion: "0.9.3", ServicesPrivateIP: "10.0.1.10"}.Render()
+		nomad, err := NomadClientScript{Proxy: proxy, DockerVersion: "5:18.09.9~3-0~ubuntu-xenial", NomadVersion: "0.9.3", ServicesPrivateIP: "10.0.1.10",
+			Lifecycle: testLifecycle}.Render()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,10 +42,25 @@ type fleetArgs struct {
 	HopLimit        int
 	UserData        pulumi.StringInput
 	SpotPrice       string // empty: on-demand
-	// RollingMinHealthy, when set, makes a new launch template version (a
-	// changed boot script or AMI) replace the instances, keeping that share
-	// of the group in service.
-	RollingMinHealthy *int
+	// Refresh, when set, makes a new launch template version (a changed boot
+	// script or AMI) replace the instances with a rolling instance refresh.
+	Refresh *Refresh
+	// WaitForCapacityTimeout is how long `pulumi up` waits for the group's
+	// instances to be InService after a create or a change of capacity: the
+	// provider's default ("10m") when empty, "0" for not at all.
+	WaitForCapacityTimeout string
+}
+
+// Refresh is how a group replaces its instances when its launch template
+// version changes.
+type Refresh struct {
+	// MinHealthy and MaxHealthy are the shares of the desired capacity (in
+	// percent) kept in service and allowed in service or pending: 100 and
+	// 200 launch every replacement before an instance leaves.
+	MinHealthy, MaxHealthy int
+	// WarmupSeconds is how long a replacement is InService before the refresh
+	// counts it and moves on.
+	WarmupSeconds int
 }
 
 // newFleet creates the launch template and the group that launches from it.
@@ -148,11 +163,16 @@ func groupArgs(a fleetArgs, all map[string]string, lt *ec2.LaunchTemplate) *auto
 		},
 		Tags: groupTags,
 	}
-	if a.RollingMinHealthy != nil {
+	if a.WaitForCapacityTimeout != "" {
+		args.WaitForCapacityTimeout = pulumi.String(a.WaitForCapacityTimeout)
+	}
+	if r := a.Refresh; r != nil {
 		args.InstanceRefresh = &autoscaling.GroupInstanceRefreshArgs{
 			Strategy: pulumi.String("Rolling"),
 			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
-				MinHealthyPercentage: pulumi.Int(*a.RollingMinHealthy),
+				MinHealthyPercentage: pulumi.Int(r.MinHealthy),
+				MaxHealthyPercentage: pulumi.Int(r.MaxHealthy),
+				InstanceWarmup:       pulumi.String(strconv.Itoa(r.WarmupSeconds)),
 			},
 		}
 	}

@@ -24,6 +24,13 @@ type ServicesBoxArgs struct {
 	DeleteOnTermination   bool
 	DisableAPITermination bool
 	PublicIP              bool
+	// AllowReplacement lets this change replace or delete the instance and
+	// its network interface (services_allow_replacement); otherwise they
+	// are protected.
+	AllowReplacement bool
+	// Tags go on the instance and its root volume besides Name (the
+	// snapshot policy finds the box by one).
+	Tags map[string]string
 	// Install is what the boot script that installs CircleCI Server is
 	// rendered from; nil boots plain Ubuntu.
 	Install *ServicesInstall
@@ -88,7 +95,7 @@ func NewServicesBox(ctx *pulumi.Context, name string, args ServicesBoxArgs, opts
 		SecurityGroups: args.SecurityGroupIDs,
 		Description:    pulumi.String("CircleCI services box: the stable address of the services and the Nomad server"),
 		Tags:           pulumi.StringMap{"Name": pulumi.String(args.Name)},
-	}, parent)
+	}, parent, pulumi.Protect(!args.AllowReplacement)) // every Nomad client and builder is configured with its address
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +130,10 @@ func NewServicesBox(ctx *pulumi.Context, name string, args ServicesBoxArgs, opts
 
 // newServicesInstance creates the instance on the box's network interface.
 func newServicesInstance(ctx *pulumi.Context, name string, args ServicesBoxArgs, eni pulumi.IDOutput, parent pulumi.ResourceOption) (*ec2.Instance, error) {
+	tags := pulumi.StringMap{"Name": pulumi.String(args.Name)}
+	for k, v := range args.Tags {
+		tags[k] = pulumi.String(v)
+	}
 	instanceArgs := &ec2.InstanceArgs{
 		Ami:                   pulumi.String(args.AMI),
 		InstanceType:          pulumi.String(args.InstanceType),
@@ -137,21 +148,23 @@ func newServicesInstance(ctx *pulumi.Context, name string, args ServicesBoxArgs,
 			VolumeSize:          pulumi.Int(args.VolumeSize),
 			Encrypted:           pulumi.Bool(true),
 			DeleteOnTermination: pulumi.Bool(args.DeleteOnTermination),
-			Tags:                pulumi.StringMap{"Name": pulumi.String(args.Name)},
+			Tags:                tags,
 		},
 		MetadataOptions: &ec2.InstanceMetadataOptionsArgs{
 			HttpEndpoint:            pulumi.String("enabled"),
 			HttpTokens:              pulumi.String(args.IMDSHTTPTokens),
 			HttpPutResponseHopLimit: pulumi.Int(hopsForContainers),
 		},
-		Tags: pulumi.StringMap{"Name": pulumi.String(args.Name)},
+		Tags: tags,
 	}
 	if args.Install != nil {
 		instanceArgs.UserDataBase64 = base64Output(args.Install.script())
 	}
 	// The boot script runs once, at first boot: a changed script would only
-	// stop and start a running installation, so changes are not applied.
-	ignore := []string{"userData", "userDataBase64"}
+	// stop and start a running installation, so changes are not applied. The
+	// key pair is installed at first boot too: a new one would replace the
+	// box for nothing (the installer warns instead).
+	ignore := []string{"userData", "userDataBase64", "keyName"}
 	if args.IgnoreAMIChanges {
 		ignore = append(ignore, "ami")
 	}
@@ -161,34 +174,50 @@ func newServicesInstance(ctx *pulumi.Context, name string, args ServicesBoxArgs,
 		pulumi.IgnoreChanges(ignore),
 		pulumi.DependsOn(args.SecurityGroupRules),
 	}
-	if args.DisableAPITermination {
-		guard, err := terminationGuard(ctx)
+	if !args.AllowReplacement {
+		// Two of Pulumi's own guards, because EC2 termination protection is
+		// none: the provider lifts it before it terminates (terraform-provider-aws
+		// resourceInstanceDelete).
+		//   - protect: the engine refuses to plan a replacement or a delete, in
+		//     preview as in `pulumi up` (before it runs any step of a plan
+		//     that has one) and in `pulumi destroy`, which does not run the
+		//     program.
+		//   - a delete hook: the last guard, at the delete itself, for a
+		//     protection lifted by hand (`pulumi state unprotect`) rather than
+		//     by the setting. `pulumi destroy` names it when it refuses.
+		// services_allow_replacement lifts both in the same `pulumi up` that
+		// replaces the box: the engine checks the new registration's protect.
+		guard, err := replacementGuard(ctx)
 		if err != nil {
 			return nil, err
 		}
-		opts = append(opts, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeDelete: []*pulumi.ResourceHook{guard}}))
+		opts = append(opts, pulumi.Protect(true),
+			pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeDelete: []*pulumi.ResourceHook{guard}}))
 	}
 	return ec2.NewInstance(ctx, name, instanceArgs, opts...)
 }
 
-// TerminationProtectionMessage is what the administrator reads when a
-// destroy or a replacement meets the services box's termination protection.
-const TerminationProtectionMessage = "the services box has EC2 termination protection (" + config.KeyServicesDisableAPITermination + " = true). " +
-	"To destroy or replace it, first run: pulumi config set " + config.KeyServicesDisableAPITermination + " false && pulumi up"
+// ReplacementRefused is what the administrator reads when a change would
+// replace or delete the services box: what would be lost, how to snapshot
+// first, and the one setting that allows it.
+func ReplacementRefused(why string) string {
+	return "this change would replace or delete the services box (" + why + "). " +
+		"It holds every CircleCI datastore (PostgreSQL, MongoDB, Vault, RabbitMQ, Redis) and the Nomad server: " +
+		"a new box boots empty. Nothing has been changed. To go ahead: " +
+		"1) snapshot it: EC2 console, the instance, Actions > Image and templates > Create image " +
+		"(or: aws ec2 create-image --no-reboot --instance-id <id> --name <name>), and wait until the image is available; " +
+		"2) pulumi config set " + config.KeyServicesAllowReplacement + " true; 3) pulumi up; " +
+		"4) pulumi config set " + config.KeyServicesAllowReplacement + " false && pulumi up. " +
+		"README: \"What pulumi up changes in place, replaces, or refuses\" and \"Backup and restore\"."
+}
 
-// terminationGuardName is shown by `pulumi destroy` when the program is not
+// replacementGuardName is shown by `pulumi destroy` when the program is not
 // run, so it says what to do.
-const terminationGuardName = config.KeyServicesDisableAPITermination + "-is-true--set-it-false-and-pulumi-up-first"
+const replacementGuardName = config.KeyServicesAllowReplacement + "-is-false--snapshot-then-set-it-true-and-pulumi-up"
 
-// terminationGuard stops a delete of a protected services box, with the
-// exact setting to change. It is the only guard: EC2 termination protection
-// does not stop Pulumi, because the provider lifts it before it terminates
-// (terraform-provider-aws resourceInstanceDelete). Because it is a delete
-// hook, `pulumi destroy` of a protected installation refuses to start
-// (naming this hook) until the protection is lifted with `pulumi up`, and
-// nothing is deleted meanwhile.
-func terminationGuard(ctx *pulumi.Context) (*pulumi.ResourceHook, error) {
-	return ctx.RegisterResourceHook(terminationGuardName, func(*pulumi.ResourceHookArgs) error {
-		return errors.New(TerminationProtectionMessage)
+// replacementGuard refuses the delete of the services instance.
+func replacementGuard(ctx *pulumi.Context) (*pulumi.ResourceHook, error) {
+	return ctx.RegisterResourceHook(replacementGuardName, func(*pulumi.ResourceHookArgs) error {
+		return errors.New(ReplacementRefused("a delete reached the services instance, whose protection was lifted outside " + config.KeyServicesAllowReplacement))
 	}, nil)
 }

@@ -70,9 +70,151 @@ PUBLIC_IP="$(imds public-ipv4 || true)"
 INSTANCE_ID="$(imds instance-id)"
 export PRIVATE_IP PUBLIC_IP INSTANCE_ID
 
+echo "----- Answering the group's lifecycle hooks"
+mkdir -p /usr/local/lib
+cat <<'EOT' > /usr/local/lib/circleci-nomad-lifecycle.sh
+# Sourced by the Nomad client's boot script and circleci-nomad-drain (host only).
+lc_region="us-east-1"
+lc_group="circleci_nomad_clients_asg"
+lc_launch_hook="circleci_nomad_clients_join"
+lc_terminate_hook="circleci_nomad_clients_drain"
+lc_imds_url="http://169.254.169.254/latest"
+lc_token="" lc_item=""
+: "${lc_retry_delay:=10}"
+
+# IMDSv2 (EC2 User Guide, "Use the Instance Metadata Service"): PUT api/token,
+# then X-aws-ec2-metadata-token on every GET; 401 = token expired or refused.
+lc_new_token() {
+  lc_token="$(curl -fsS -m 5 -X PUT "$lc_imds_url/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 21600")"
+}
+lc_imds() {
+  local try resp
+  for try in 1 2; do
+    if [ -z "$lc_token" ] && ! lc_new_token; then
+      return 1
+    fi
+    resp="$(curl -sS -m 5 -w '\n%{http_code}' -H "X-aws-ec2-metadata-token: $lc_token" "$lc_imds_url/meta-data/$1")" || return 1
+    case "${resp##*$'\n'}" in
+      200) lc_item="${resp%$'\n'*}"; return 0 ;;
+      401) echo "IMDS refused the token (try $try); getting a new one" >&2; lc_token="" ;;
+      *) return 1 ;;
+    esac
+  done
+  return 1
+}
+
+# The AWS CLI with the instance role's credentials from IMDS, tracing off.
+lc_aws() {
+  (
+    { set +x; } 2>/dev/null
+    echo "aws --region $lc_region $*" >&2
+    if ! { lc_imds iam/security-credentials/ && lc_imds "iam/security-credentials/${lc_item%%$'\n'*}" &&
+      AWS_ACCESS_KEY_ID="$(jq -er .AccessKeyId <<<"$lc_item")" &&
+      AWS_SECRET_ACCESS_KEY="$(jq -er .SecretAccessKey <<<"$lc_item")" &&
+      AWS_SESSION_TOKEN="$(jq -er .Token <<<"$lc_item")"; }; then
+      echo "no instance role credentials in IMDS" >&2
+      exit 1
+    fi
+    export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+    exec aws --region "$lc_region" "$@"
+  )
+}
+
+# lc_complete HOOK CONTINUE|ABANDON (AWS CLI: autoscaling complete-lifecycle-action).
+lc_complete() {
+  local try out
+  for try in 1 2 3; do
+    if out="$(lc_aws autoscaling complete-lifecycle-action --lifecycle-hook-name "$1" \
+      --auto-scaling-group-name "$lc_group" --instance-id "$INSTANCE_ID" --lifecycle-action-result "$2" 2>&1)"; then
+      echo "completed lifecycle hook $1 with $2"
+      return 0
+    fi
+    echo "$out" >&2
+    case "$out" in *"No active Lifecycle Action found"*)
+      echo "no $1 action waits for this instance (launched before the hook existed?): nothing to complete"
+      return 0 ;;
+    esac
+    if [ "$try" -lt 3 ]; then
+      sleep "$lc_retry_delay"
+    fi
+  done
+  echo "could not complete lifecycle hook $1 with $2" >&2
+  return 1
+}
+
+lc_complete_launch() {
+  lc_complete "$lc_launch_hook" "$1"
+}
+
+# lc_heartbeat HOOK (AWS CLI: autoscaling record-lifecycle-action-heartbeat).
+lc_heartbeat() {
+  lc_aws autoscaling record-lifecycle-action-heartbeat --lifecycle-hook-name "$1" \
+    --auto-scaling-group-name "$lc_group" --instance-id "$INSTANCE_ID"
+}
+EOT
+# shellcheck source=/dev/null
+. /usr/local/lib/circleci-nomad-lifecycle.sh
+# >>> launch gate
+lc_services_ip="10.0.1.10"
+lc_join_wait=600
+: "${lc_join_poll:=10}"
+lc_launch_answered=""
+# Nomad 0.9.3 command/node_status.go: -self, -json (an api.Node; structs Node.Ready).
+lc_node_ready() {
+  local state
+  state="$(nomad node status -self -json | jq -r '"\(.Status) \(.SchedulingEligibility) \(.Drain)"')" || return 1
+  echo "Nomad node: $state"
+  [ "$state" = "ready eligible false" ]
+}
+lc_launch_gate() {
+  local waited=0 start=$SECONDS server_seen=""
+  while :; do
+    if nc -z -w 5 "$lc_services_ip" 4647; then
+      server_seen=1
+    fi
+    if lc_node_ready; then
+      lc_launch_answered=1
+      lc_complete_launch CONTINUE
+      return
+    fi
+    if [ "$waited" -ge "$lc_join_wait" ] || [ $((SECONDS - start)) -ge "$lc_join_wait" ]; then
+      break
+    fi
+    sleep "$lc_join_poll"
+    waited=$((waited + lc_join_poll))
+  done
+  lc_launch_answered=1
+  if [ -z "$server_seen" ]; then
+    echo "The Nomad server at $lc_services_ip:4647 was not reachable for $lc_join_wait s: on a first install it starts only once the admin console setup is finished. Completing the launch with CONTINUE; this client joins the cluster by itself when the server runs."
+    lc_complete_launch CONTINUE
+    return
+  fi
+  echo "The Nomad server was reachable, but this node was not ready and eligible within $lc_join_wait s: abandoning the launch" >&2
+  lc_complete_launch ABANDON || true
+  return 1
+}
+lc_boot_exit() {
+  local rc=$?
+  if [ "$rc" -ne 0 ] && [ -z "$lc_launch_answered" ]; then
+    lc_launch_answered=1
+    echo "----- The boot script failed (exit $rc): abandoning the launch" >&2
+    if command -v aws >/dev/null && command -v jq >/dev/null; then
+      lc_complete_launch ABANDON || echo "could not abandon the launch; the hook's timeout decides" >&2
+    else
+      echo "the AWS CLI is not installed yet; the hook's timeout decides" >&2
+    fi
+  fi
+  exit "$rc"
+}
+trap lc_boot_exit EXIT
+# <<< launch gate
+
 echo "----- Performing system updates"
 apt_get update
 apt_get upgrade
+
+echo "----- Installing the AWS CLI, jq and netcat for the lifecycle hooks"
+apt_get install awscli jq netcat-openbsd
 
 echo "----- Installing NTP, pointed at the Amazon Time Sync Service"
 apt_get install ntp
@@ -103,7 +245,6 @@ apt_get install "docker-ce=5:18.09.9~3-0~ubuntu-xenial"
 apt-mark hold docker-ce
 
 # userns-remap mitigates CVE-2019-5736 (runc escape from job containers).
-apt_get install jq
 mkdir -p /etc/docker
 [ -f /etc/docker/daemon.json ] || echo '{}' > /etc/docker/daemon.json
 tmp="$(mktemp)"
@@ -208,3 +349,85 @@ echo "----- Starting Nomad"
 systemctl daemon-reload
 systemctl enable nomad.service
 service nomad restart
+
+echo "----- Installing the drain watcher for the terminate hook"
+cat <<'EOT' > /usr/local/sbin/circleci-nomad-drain
+#!/bin/bash
+# Drains this Nomad client when Auto Scaling terminates it, then completes the hook.
+set -uo pipefail
+: "${nomad_lifecycle_lib:=/usr/local/lib/circleci-nomad-lifecycle.sh}" "${drain_poll:=5}" "${drain_max_polls:=0}"
+# shellcheck source=/dev/null
+. "$nomad_lifecycle_lib"
+
+# Auto Scaling User Guide: "Retrieve the target lifecycle state through instance metadata".
+polls=0 last=""
+while :; do
+  state=""
+  if lc_imds autoscaling/target-lifecycle-state; then
+    state=$lc_item
+  fi
+  if [ "$state" != "$last" ]; then
+    echo "target lifecycle state: ${state:-none}"
+    last=$state
+  fi
+  [ "$state" = Terminated ] && break
+  polls=$((polls + 1))
+  if [ "$drain_max_polls" -gt 0 ] && [ "$polls" -ge "$drain_max_polls" ]; then
+    echo "stopping after $polls polls (drain_max_polls)"
+    exit 0
+  fi
+  sleep "$drain_poll"
+done
+lc_imds instance-id || { echo "cannot read the instance id" >&2; exit 1; }
+INSTANCE_ID=$lc_item
+
+heartbeats() {
+  local n sleeper=""
+  trap '[ -n "$sleeper" ] && kill "$sleeper" 2>/dev/null; exit 0' TERM
+  for ((n = 1; n <= 36; n++)); do
+    sleep 120 &
+    sleeper=$!
+    wait "$sleeper"
+    lc_heartbeat "$lc_terminate_hook" || echo "could not record a heartbeat" >&2
+  done
+}
+heartbeats &
+heartbeat_pid=$!
+# Nomad 0.9.3 command/node_drain.go: without -detach it returns once the drain is complete.
+if timeout 4200 nomad node drain -self -enable -deadline 1h -yes; then
+  echo "the drain is complete"
+else
+  echo "the drain failed (exit $?); completing the hook anyway" >&2
+fi
+kill "$heartbeat_pid" 2>/dev/null
+wait "$heartbeat_pid" 2>/dev/null
+lc_complete "$lc_terminate_hook" CONTINUE || exit 1
+exit 0
+EOT
+chmod 0755 /usr/local/sbin/circleci-nomad-drain
+cat <<'EOT' > /etc/systemd/system/circleci-nomad-drain.service
+[Unit]
+Description=Drain this Nomad client before Auto Scaling terminates it
+After=nomad.service
+[Service]
+ExecStart=/usr/local/sbin/circleci-nomad-drain
+Restart=on-failure
+RestartSec=30
+EnvironmentFile=-/etc/default/circleci-nomad-drain
+[Install]
+WantedBy=multi-user.target
+EOT
+cat <<EOT > /etc/default/circleci-nomad-drain
+http_proxy=$http_proxy
+https_proxy=$https_proxy
+no_proxy=$no_proxy
+HTTP_PROXY=$http_proxy
+HTTPS_PROXY=$https_proxy
+NO_PROXY=$no_proxy
+EOT
+systemctl daemon-reload
+systemctl enable circleci-nomad-drain.service
+systemctl start circleci-nomad-drain.service
+
+echo "----- Waiting for this node to be ready in the Nomad cluster"
+lc_launch_gate
