@@ -65,6 +65,15 @@ func TestBadConfig_FailsBeforeAnyResourceAndNamesTheKey(t *testing.T) {
 		{"nomad version malformed", map[string]string{"nomad_version": "latest"}, nil, "nomad_version", "0.9.3"},
 		{"docker version with a space", map[string]string{"docker_version": "18.09 latest"}, nil, "docker_version", "Debian package version"},
 		{"min healthy above 100", map[string]string{"nomad_min_healthy_percentage": "150"}, nil, "nomad_min_healthy_percentage", "between 0 and 100"},
+		{"max healthy below 100", map[string]string{"nomad_max_healthy_percentage": "90"}, nil, "nomad_max_healthy_percentage", "between 100 and 200"},
+		{"healthy range wider than 100", map[string]string{"nomad_min_healthy_percentage": "50", "nomad_max_healthy_percentage": "200"}, nil, "nomad_max_healthy_percentage", "at most 100 above nomad_min_healthy_percentage (50)"},
+		{"drain deadline not a duration", map[string]string{"nomad_drain_deadline": "an hour"}, nil, "nomad_drain_deadline", "duration such as 1h"},
+		{"drain deadline beyond the hook", map[string]string{"nomad_drain_deadline": "17h"}, nil, "nomad_drain_deadline", "at most 16h"},
+		{"drain deadline zero", map[string]string{"nomad_drain_deadline": "0s"}, nil, "nomad_drain_deadline", "greater than 0"},
+		{"snapshot interval DLM does not schedule", map[string]string{"services_snapshot_interval_hours": "5"}, nil, "services_snapshot_interval_hours", "1, 2, 3, 4, 6, 8, 12 or 24"},
+		{"snapshot time not HH:MM", map[string]string{"services_snapshot_time": "3am"}, nil, "services_snapshot_time", "HH:MM"},
+		{"snapshot time out of the day", map[string]string{"services_snapshot_time": "24:00"}, nil, "services_snapshot_time", "HH:MM"},
+		{"snapshot retention zero", map[string]string{"services_snapshot_retain_count": "0"}, nil, "services_snapshot_retain_count", "between 1 and 1000"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

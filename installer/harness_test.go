@@ -62,6 +62,7 @@ type registered struct {
 	Inputs     resource.PropertyMap
 	Options    struct {
 		DeleteBeforeReplace bool
+		Protect             bool
 		IgnoreChanges       []string
 		Providers           map[string]string
 		Provider            string
@@ -152,6 +153,9 @@ type environment struct {
 	// noCanonicalImage, when set, is the error the lookup of Canonical's
 	// Ubuntu 16.04 image gives: the region has none.
 	noCanonicalImage string
+	// servicesBox is the services instance AWS runs already (its
+	// getInstance answer), or nil for a first install.
+	servicesBox map[string]any
 }
 
 func (e environment) zonesOffering(instanceType string) []string {
@@ -206,6 +210,7 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	if rpc := args.RegisterRPC; rpc != nil {
 		r.Parent = rpc.GetParent()
 		r.Options.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
+		r.Options.Protect = rpc.GetProtect()
 		r.Options.IgnoreChanges = rpc.GetIgnoreChanges()
 		r.Options.Providers = rpc.GetProviders()
 		r.Options.Provider = rpc.GetProvider()
@@ -330,6 +335,17 @@ func (m *awsMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 			zones = append(zones, m.region+z)
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{"locations": zones, "instanceTypes": []any{name}}), nil
+	case "aws:ec2/getInstances:getInstances":
+		ids := []any{}
+		if m.env.servicesBox != nil {
+			ids = append(ids, m.env.servicesBox["id"])
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": m.region, "ids": ids}), nil
+	case "aws:ec2/getInstance:getInstance":
+		if m.env.servicesBox == nil {
+			return nil, errors.New("Your query returned no results. Please change your search criteria and try again.")
+		}
+		return resource.NewPropertyMapFromMap(m.env.servicesBox), nil
 	case "aws:ec2/getAmi:getAmi":
 		if _, byOwner := args.Args["owners"]; byOwner && m.env.noCanonicalImage != "" {
 			return nil, errors.New(m.env.noCanonicalImage)

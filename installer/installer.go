@@ -49,6 +49,7 @@ type Installation struct {
 	IAM            *components.IAM
 	SecurityGroups *components.SecurityGroups
 	ServicesBox    *components.ServicesBox
+	Snapshots      *components.ServicesSnapshots
 	DNS            *components.DNS
 	NomadClients   *components.NomadClientFleet
 	LegacyBuilders *components.LegacyBuilders
@@ -135,6 +136,9 @@ func (d *deployment) networkAndPreflight() error {
 	if d.imgs, err = lookupImages(d.ctx, cfg, d.onAWS); err != nil {
 		return err
 	}
+	if err := d.guardServicesBox(); err != nil {
+		return err
+	}
 	d.net, d.in.Preflight = net, checks
 	d.fleetPublicIP = preflight.FleetPublicIP(cfg.ClientsPublicIP, net.Network)
 	d.proxy = cfg.Proxy(net.VPCCIDR)
@@ -211,9 +215,12 @@ func (d *deployment) networkSecurity() error {
 	return err
 }
 
-// compute creates the machines: the services box (and its DNS record), the
-// Nomad clients, and the 1.0 builders.
+// compute creates the machines: the services box (its snapshot policy
+// first, and its DNS record), the Nomad clients, and the 1.0 builders.
 func (d *deployment) compute() error {
+	if err := d.servicesSnapshots(); err != nil {
+		return err
+	}
 	if err := d.servicesBox(d.imgs.services); err != nil {
 		return err
 	}
@@ -255,7 +262,7 @@ func (d *deployment) servicesBox(image components.Image) error {
 		SubnetID:              cfg.AWSSubnetID,
 		InstanceType:          cfg.ServicesInstanceType,
 		AMI:                   image.ID,
-		IgnoreAMIChanges:      cfg.ServicesAMI == "" && cfg.UbuntuAMI[cfg.AWSRegion] == "",
+		IgnoreAMIChanges:      servicesAMIFromLookup(cfg),
 		InstanceProfile:       in.IAM.ProfileName,
 		SecurityGroupIDs:      in.SecurityGroups.Machines.ServicesBox.IDs,
 		SecurityGroupRules:    in.SecurityGroups.Machines.ServicesBox.Rules,
@@ -263,7 +270,35 @@ func (d *deployment) servicesBox(image components.Image) error {
 		DeleteOnTermination:   cfg.ServicesDeleteOnTermination,
 		DisableAPITermination: cfg.ServicesDisableAPITermination,
 		PublicIP:              cfg.ServicesPublicIP,
+		AllowReplacement:      cfg.ServicesAllowReplacement,
+		Tags:                  map[string]string{d.names.SnapshotTag: cfg.Prefix},
 		Install:               install,
+	}, d.with)
+	return err
+}
+
+// servicesSnapshots creates the scheduled snapshots of the services box
+// unless services_snapshots is false. The policy finds the box by its tag,
+// so it does not depend on the instance and outlives a replaced one.
+func (d *deployment) servicesSnapshots() error {
+	cfg := d.cfg
+	if !cfg.ServicesSnapshots {
+		return nil
+	}
+	tags := cfg.DefaultTags()
+	tags[d.names.SnapshotTag] = cfg.Prefix
+	var err error
+	d.in.Snapshots, err = components.NewServicesSnapshots(d.ctx, "services-snapshots", components.ServicesSnapshotsArgs{
+		Partition:      cfg.Partition(),
+		Prefix:         cfg.Prefix,
+		RoleName:       d.names.SnapshotRole,
+		PolicyName:     d.names.SnapshotPolicy,
+		TargetTagKey:   d.names.SnapshotTag,
+		TargetTagValue: cfg.Prefix,
+		IntervalHours:  cfg.ServicesSnapshotIntervalHours,
+		Time:           cfg.ServicesSnapshotTime,
+		RetainCount:    cfg.ServicesSnapshotRetainCount,
+		Tags:           tags,
 	}, d.with)
 	return err
 }
@@ -304,7 +339,18 @@ func (d *deployment) nomadClients(image components.Image) error {
 			Max:                cfg.MaxClientsCount,
 			Desired:            cfg.DesiredClientsCount,
 		},
-		MinHealthyPercent: cfg.NomadMinHealthyPercentage,
+		Partition: cfg.Partition(),
+		Region:    cfg.AWSRegion,
+		Refresh: components.Refresh{
+			MinHealthy: cfg.NomadMinHealthyPercentage, MaxHealthy: cfg.NomadMaxHealthyPercentage,
+			WarmupSeconds: components.RefreshWarmupSeconds,
+		},
+		DrainDeadline:     cfg.NomadDrainDeadline,
+		RoleName:          names.NomadRole,
+		PolicyName:        names.NomadPolicy,
+		ProfileName:       names.NomadInstanceProfile,
+		JoinHookName:      names.NomadJoinHook,
+		DrainHookName:     names.NomadDrainHook,
 		Proxy:             d.proxy,
 		DockerVersion:     cfg.DockerVersion,
 		NomadVersion:      cfg.NomadVersion,

@@ -218,9 +218,9 @@ func TestParity_DevStack(t *testing.T) {
 			want(t, "root size", number(lt, "blockDeviceMappings[0].ebs.volumeSize"), 200)
 			want(t, "root type", lt.str("blockDeviceMappings[0].ebs.volumeType"), "gp3")
 			want(t, "root encrypted", lt.str("blockDeviceMappings[0].ebs.encrypted"), "true")
-			if _, has := lt.input("iamInstanceProfile"); has {
-				t.Error("Nomad clients must not get an instance profile: jobs run on them")
-			}
+			// Jobs run on the clients: their own role answers their lifecycle
+			// hooks and nothing else (never the services box's role).
+			want(t, "instance profile (the clients' own)", lt.str("iamInstanceProfile.name"), "circleci_nomad_client_profile")
 			if script := lt.userData(t, "userData"); !strings.Contains(script, `servers = ["`+servicesENIIP+`:4647"]`) {
 				t.Errorf("Nomad client config does not point at the services ENI %s", servicesENIIP)
 			}
@@ -233,7 +233,11 @@ func TestParity_DevStack(t *testing.T) {
 			want(t, "desired (from desired_clients_count)", number(g, "desiredCapacity"), 1)
 			want(t, "force delete", boolean(g, "forceDelete"), true)
 			want(t, "instance refresh", g.str("instanceRefresh.strategy"), "Rolling")
-			want(t, "min healthy", number(g, "instanceRefresh.preferences.minHealthyPercentage"), 50)
+			// Not parity: the Terraform installer had no refresh. Launch before
+			// terminating, and never wait for capacity at `up`.
+			want(t, "min healthy", number(g, "instanceRefresh.preferences.minHealthyPercentage"), 100)
+			want(t, "max healthy", number(g, "instanceRefresh.preferences.maxHealthyPercentage"), 200)
+			want(t, "wait for capacity", g.str("waitForCapacityTimeout"), "0")
 			tags := map[string]string{}
 			v, _ := g.input("tags")
 			for _, tag := range v.ArrayValue() {
@@ -248,9 +252,12 @@ func TestParity_DevStack(t *testing.T) {
 			want(t, "stack tag", tags["environment"], "dev")
 		}},
 		{"rows 14-17 absent: no Route53, no 1.0 builders in the dev stack", func(t *testing.T) {
-			for _, typ := range []string{"aws:route53/record:Record", "aws:autoscaling/lifecycleHook:LifecycleHook"} {
-				if n := len(r.ofType(typ)); n != 0 {
-					t.Errorf("%d %s, want none", n, typ)
+			if n := len(r.ofType("aws:route53/record:Record")); n != 0 {
+				t.Errorf("%d Route53 records, want none", n)
+			}
+			for _, h := range r.ofType("aws:autoscaling/lifecycleHook:LifecycleHook") {
+				if g := h.str("autoscalingGroupName"); g != "circleci_nomad_clients_asg" {
+					t.Errorf("lifecycle hook %s on group %s; only the Nomad clients' hooks belong to the dev stack", h.str("name"), g)
 				}
 			}
 			if n := len(r.ofType("aws:autoscaling/group:Group")); n != 1 {

@@ -49,7 +49,7 @@ func planSnapshot(r *run) string {
 		fmt.Fprintf(&b, "%s %s\n", res.Type, res.Name)
 		fmt.Fprintf(&b, "  parent: %s\n", res.Parent)
 		o := res.Options
-		fmt.Fprintf(&b, "  options: deleteBeforeReplace=%v ignoreChanges=%v beforeDelete=%v\n", o.DeleteBeforeReplace, o.IgnoreChanges, o.BeforeDelete)
+		fmt.Fprintf(&b, "  options: deleteBeforeReplace=%v protect=%v ignoreChanges=%v beforeDelete=%v\n", o.DeleteBeforeReplace, o.Protect, o.IgnoreChanges, o.BeforeDelete)
 		inputs, _ := json.MarshalIndent(plain(resource.NewObjectProperty(res.Inputs)), "  ", "  ")
 		fmt.Fprintf(&b, "  inputs: %s\n", inputs)
 		entries = append(entries, b.String())

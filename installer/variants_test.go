@@ -1,6 +1,8 @@
 package installer_test
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -224,13 +226,29 @@ func TestVariant_TerminationProtection(t *testing.T) {
 		r := mustDeploy(t, with(t, map[string]string{"services_disable_api_termination": c.value}))
 		i := r.only(t, "aws:ec2/instance:Instance")
 		want(t, "disableApiTermination with protection "+c.wantDesc, boolean(i, "disableApiTermination"), c.value == "true")
-		// A protected box carries a delete hook that names the setting to change.
-		hooked := len(i.Options.BeforeDelete) == 1 && strings.Contains(i.Options.BeforeDelete[0], "services_disable_api_termination")
-		want(t, "termination guard hook with protection "+c.wantDesc, hooked, c.value == "true")
+		// EC2 termination protection guards nothing against Pulumi (the
+		// provider lifts it): the box is protected either way, by
+		// services_allow_replacement (TestVariant_AllowReplacement).
+		want(t, "Pulumi protect with termination protection "+c.wantDesc, i.Options.Protect, true)
 	}
 	// The default, as in the Terraform installer, is protection on.
 	r := mustDeploy(t, with(t, map[string]string{"services_disable_api_termination": "<unset>"}))
 	want(t, "default termination protection", boolean(r.only(t, "aws:ec2/instance:Instance"), "disableApiTermination"), true)
+}
+
+func TestVariant_AllowReplacement(t *testing.T) {
+	t.Parallel()
+	for _, allow := range []bool{false, true} {
+		r := mustDeploy(t, with(t, map[string]string{"services_allow_replacement": strconv.FormatBool(allow)}))
+		i := r.only(t, "aws:ec2/instance:Instance")
+		eni := r.only(t, "aws:ec2/networkInterface:NetworkInterface")
+		want(t, fmt.Sprintf("instance protected (allow %v)", allow), i.Options.Protect, !allow)
+		want(t, fmt.Sprintf("network interface protected (allow %v)", allow), eni.Options.Protect, !allow)
+		// The delete hook names the setting, for `pulumi destroy`, which
+		// does not run the program.
+		hooked := len(i.Options.BeforeDelete) == 1 && strings.Contains(i.Options.BeforeDelete[0], "services_allow_replacement-is-false")
+		want(t, fmt.Sprintf("delete guard hook (allow %v)", allow), hooked, !allow)
+	}
 }
 
 func TestVariant_IMDSv2Required(t *testing.T) {

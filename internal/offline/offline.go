@@ -20,6 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/circleci-server-pulumi/installer/config"
 	"github.com/circleci-server-pulumi/installer/installer"
 	"github.com/circleci-server-pulumi/installer/tests/standin"
 )
@@ -114,6 +115,13 @@ func New(ctx context.Context, tmp string, opts Options) (*Env, error) {
 	if e.AWS, err = standin.Start(opts.Standin); err != nil {
 		return nil, fmt.Errorf("starting the AWS stand-in: %w", err)
 	}
+	// The Nomad clients answer their lifecycle hooks as the boot script
+	// makes them; tests that want other clients call SetAgent again.
+	prefix := opts.Config[config.KeyPrefix]
+	if prefix == "" {
+		prefix = "circleci"
+	}
+	e.AWS.SetAgent((&config.Config{Prefix: prefix}).Names().NomadASG, DefaultNomadClients.Agent())
 	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: CLIRoot(repo)})
 	if err != nil {
 		e.Close()
