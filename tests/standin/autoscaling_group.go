@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -38,20 +39,27 @@ type LaunchedInstance struct {
 	// ("$Latest", "$Default" or a number) meant at launch.
 	LaunchTemplateID      string
 	LaunchTemplateVersion int
+	// LifecycleState is its Auto Scaling lifecycle state: InService between
+	// calls (Pending while SetLateHooksCatchLaunches holds it); an Agent also
+	// sees Pending:Wait and Terminating:Wait.
+	LifecycleState string
 }
 
-// GroupInstances lists the instances an auto scaling group runs, oldest
-// first, or none for a group that does not exist. A group launches its
-// desired capacity when it is created, launches or terminates instances
-// when an update changes its desired capacity (or its bounds move the
-// desired capacity), and replaces every instance with one of its new launch
-// template version when an update changes the launch template of a group
-// that has an instance refresh. Instances launched earlier keep the version
-// they were launched from; deleting the group terminates them. A preview
-// changes none of this.
+// GroupInstances lists the instances an auto scaling group still has (none
+// terminated), oldest first, with their lifecycle states, or none for a
+// group that does not exist. A group launches its desired capacity when it
+// is created, launches or terminates instances when an update changes its
+// desired capacity (or its bounds move the desired capacity), and replaces
+// its instances with ones of its new launch template version when an update
+// changes the launch template of a group that has an instance refresh. Each
+// launch and termination goes through the group's lifecycle hooks, which the
+// group's Agent answers (SetAgent); GroupEvents tells what happened when.
+// Instances launched earlier keep the version they were launched from;
+// deleting the group terminates them. A preview changes none of this.
 func (s *Server) GroupInstances(groupName string) []LaunchedInstance {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settleHeld(groupName)
 	var out []LaunchedInstance
 	for _, i := range side(s.st).launched[groupName] {
 		i.SecurityGroupIDs = append([]string(nil), i.SecurityGroupIDs...)
@@ -65,7 +73,13 @@ func (s *Server) GroupInstances(groupName string) []LaunchedInstance {
 // runs. It belongs to one state, and is forgotten with it.
 type computeSide struct {
 	ltVersions map[string][]resource.PropertyMap // launch template id -> versions 1..n
-	launched   map[string][]LaunchedInstance     // group name -> instances, oldest first
+	launched   map[string][]LaunchedInstance     // group name -> instances not terminated, oldest first
+	// What autoscaling_activity.go keeps of the groups' activity.
+	agents map[string]Agent         // group name -> the software on its instances
+	events map[string][]GroupEvent  // group name -> what happened, in order
+	clocks map[string]time.Duration // group name -> its simulated time
+	held   map[string]bool          // instance id -> waiting for hooks to come (SetLateHooksCatchLaunches)
+	knobs  activityKnobs
 }
 
 var sides = struct {
@@ -81,7 +95,8 @@ func side(st *state) *computeSide {
 	if cs := sides.m[k]; cs != nil {
 		return cs
 	}
-	cs := &computeSide{ltVersions: map[string][]resource.PropertyMap{}, launched: map[string][]LaunchedInstance{}}
+	cs := &computeSide{ltVersions: map[string][]resource.PropertyMap{}, launched: map[string][]LaunchedInstance{},
+		agents: map[string]Agent{}, events: map[string][]GroupEvent{}, clocks: map[string]time.Duration{}, held: map[string]bool{}}
 	sides.m[k] = cs
 	runtime.AddCleanup(st, func(k weak.Pointer[state]) {
 		sides.Lock()
@@ -216,91 +231,44 @@ func launchGroups(data resource.PropertyMap) []string {
 	return strs(data, "vpcSecurityGroupIds")
 }
 
-// launch starts n instances of a group from a launch template version.
-func (c *call) launch(group string, tmpl *record, version int, data resource.PropertyMap, subnets []*subnetFixture, n int) error {
-	cs := side(c.st)
-	// Assumption: a group placed by availability zones alone (no
-	// vpcZoneIdentifiers) launches into the default VPC; that is not
-	// modelled, and no instances are recorded.
-	if len(subnets) == 0 {
-		return nil
+// newInstance launches one instance of a group from a launch template
+// version, into a subnet of the zone where the group has the fewest
+// instances (alive: those not terminating).
+func (c *call) newInstance(tmpl *record, version int, data resource.PropertyMap, subnets []*subnetFixture, alive []*simInst) (LaunchedInstance, error) {
+	// Source: Auto Scaling User Guide, "Rebalancing activities" /
+	// "Availability Zone distribution" (Auto Scaling launches new instances
+	// in the enabled Availability Zone with the fewest instances, to keep
+	// them balanced).
+	// Assumption: ties go to the subnet listed first.
+	var sub *subnetFixture
+	best := -1
+	for _, s := range subnets {
+		count := 0
+		for _, i := range alive {
+			if i.AvailabilityZone == c.az(s) {
+				count++
+			}
+		}
+		if best < 0 || count < best {
+			sub, best = s, count
+		}
 	}
-	for ; n > 0; n-- {
-		// Source: Auto Scaling User Guide, "Rebalancing activities" /
-		// "Availability Zone distribution" (Auto Scaling launches new
-		// instances in the enabled Availability Zone with the fewest
-		// instances, to keep them balanced).
-		// Assumption: ties go to the subnet listed first.
-		var sub *subnetFixture
-		best := -1
-		for _, s := range subnets {
-			count := 0
-			for _, i := range cs.launched[group] {
-				if i.AvailabilityZone == c.az(s) {
-					count++
-				}
-			}
-			if best < 0 || count < best {
-				sub, best = s, count
-			}
-		}
-		ip, err := c.allocateIP(sub)
-		if err != nil {
-			// Source: resourceGroupCreate/resourceGroupUpdate wait for the
-			// capacity ("waiting for Auto Scaling Group (%s) capacity
-			// satisfied: %s") and fail on a failed scaling activity.
-			// Assumption: the activity's message is EC2's.
-			return fmt.Errorf("waiting for Auto Scaling Group (%s) capacity satisfied: %w", group, err)
-		}
-		inst := LaunchedInstance{
-			ID: c.st.hexID("i", 17), SubnetID: sub.ID, AvailabilityZone: c.az(sub), PrivateIP: ip,
-			SecurityGroupIDs: append([]string{}, launchGroups(data)...), LaunchTemplateID: tmpl.id, LaunchTemplateVersion: version,
-		}
-		var ask resource.PropertyValue
-		if ni := primaryInterface(data); ni != nil {
-			ask = get(ni, "associatePublicIpAddress")
-		}
-		if publicIPOnLaunch(ask, sub) {
-			inst.PublicIP = c.nextPublicIP()
-		}
-		cs.launched[group] = append(cs.launched[group], inst)
+	ip, err := c.allocateIP(sub)
+	if err != nil {
+		return LaunchedInstance{}, err
 	}
-	return nil
-}
-
-// scaleIn terminates n of a group's instances, as the default termination
-// policy chooses them: from the Availability Zone with the most instances,
-// those launched from the oldest launch template version first.
-// Source: Auto Scaling User Guide, "Configure termination policies for
-// Amazon EC2 Auto Scaling", "Default termination policy" (balance across
-// Availability Zones first, then the oldest launch template or
-// configuration, then the instance closest to the next billing hour).
-// Assumption: versions of one template count as older by number; among
-// equals the instance launched first goes.
-func (c *call) scaleIn(group string, n int) {
-	cs := side(c.st)
-	for ; n > 0 && len(cs.launched[group]) > 0; n-- {
-		is := cs.launched[group]
-		perAZ := map[string]int{}
-		for _, i := range is {
-			perAZ[i.AvailabilityZone]++
-		}
-		pick := -1
-		for j, i := range is {
-			if pick < 0 {
-				pick = j
-				continue
-			}
-			p := is[pick]
-			switch {
-			case perAZ[i.AvailabilityZone] > perAZ[p.AvailabilityZone]:
-				pick = j
-			case perAZ[i.AvailabilityZone] == perAZ[p.AvailabilityZone] && i.LaunchTemplateVersion < p.LaunchTemplateVersion:
-				pick = j
-			}
-		}
-		cs.launched[group] = append(is[:pick:pick], is[pick+1:]...)
+	inst := LaunchedInstance{
+		ID: c.st.hexID("i", 17), SubnetID: sub.ID, AvailabilityZone: c.az(sub), PrivateIP: ip,
+		SecurityGroupIDs: append([]string{}, launchGroups(data)...), LaunchTemplateID: tmpl.id, LaunchTemplateVersion: version,
 	}
+	var ask resource.PropertyValue
+	if ni := primaryInterface(data); ni != nil {
+		ask = get(ni, "associatePublicIpAddress")
+	}
+	if publicIPOnLaunch(ask, sub) {
+		inst.PublicIP = c.nextPublicIP()
+	}
+	return inst, nil
 }
 
 // groupSubnets are the fixture subnets of a group's vpcZoneIdentifiers.
@@ -460,6 +428,20 @@ func groupKind() *kind {
 				[]string{"instanceRefresh", "preferences", "minHealthyPercentage"}, 0, 100)
 			between(f, news, "instance_refresh.0.preferences.0.max_healthy_percentage",
 				[]string{"instanceRefresh", "preferences", "maxHealthyPercentage"}, 100, 200)
+			// Source: resourceGroup schema, instance_warmup:
+			// nullable.ValidateTypeStringNullableIntAtLeast(0)
+			// (internal/sdkv2/types/nullable/int.go: "" or an integer; "%s:
+			// cannot parse '%s' as int: %w", "expected %s to be at least
+			// (%d), got %d").
+			if v := str(news, "instanceRefresh", "preferences", "instanceWarmup"); v != "" &&
+				!isUnknown(news, "instanceRefresh", "preferences", "instanceWarmup") {
+				const k = "instance_refresh.0.preferences.0.instance_warmup"
+				if n, err := strconv.ParseInt(v, 10, 64); err != nil {
+					f.add("instanceRefresh.preferences.instanceWarmup", "%s: cannot parse '%s' as int: %s", k, v, err)
+				} else if n < 0 {
+					f.add("instanceRefresh.preferences.instanceWarmup", "expected %s to be at least (0), got %d", k, n)
+				}
+			}
 			// Source: internal/verify/validate.go, ValidDuration.
 			if v := str(news, "waitForCapacityTimeout"); v != "" && !isUnknown(news, "waitForCapacityTimeout") {
 				if d, err := time.ParseDuration(v); err != nil {
@@ -510,11 +492,32 @@ func groupKind() *kind {
 				}
 			}
 			if has(ins, "launchTemplate") {
-				tmpl, version, data, _ := c.groupTemplate(nil, ins)
-				side(c.st).launched[name] = nil
-				if err := c.launch(name, tmpl, version, data, c.groupSubnets(ins), desired); err != nil {
-					delete(side(c.st).launched, name)
-					return "", nil, err
+				cs := side(c.st)
+				cs.launched[name] = nil
+				g := c.groupSim(name, ins)
+				g.desired, g.launchNote = desired, "create"
+				// Source: resourceGroupCreate: the provider waits for the
+				// capacity unless wait_for_capacity_timeout is "0"; with
+				// initial_lifecycle_hook it creates the group with no
+				// capacity, puts the hooks, and then sets the capacity, so the
+				// hooks see the first launches.
+				timeout := waitTimeout(ins)
+				g.hold = cs.knobs.lateHooksCatchLaunches && timeout == 0 && len(c.st.groupHooks(name, ins, launching)) == 0
+				var w *waiter
+				if timeout > 0 {
+					w = g.waitCapacity(timeout, desired, false)
+				}
+				if err := g.run(); err != nil {
+					if g.launchErr != nil {
+						delete(cs.launched, name)
+						return "", nil, err
+					}
+					return name, out, err
+				}
+				if w != nil {
+					if err := w.timedOut("ok", timeout); err != nil {
+						return name, out, fmt.Errorf("waiting for Auto Scaling Group (%s) capacity satisfied: %w", name, err)
+					}
 				}
 			}
 			return name, out, nil
@@ -529,24 +532,6 @@ func groupKind() *kind {
 			if !has(ins, "launchTemplate") {
 				return out, nil
 			}
-			tmpl, version, data, _ := c.groupTemplate(nil, ins)
-			subnets := c.groupSubnets(ins)
-			cs := side(c.st)
-			// Source: resourceGroupUpdate: with an instance_refresh block, a
-			// change of launch_template (or launch_configuration or
-			// mixed_instances_policy) starts an instance refresh
-			// (StartInstanceRefresh); Auto Scaling User Guide, "Replace Auto
-			// Scaling instances based on an instance refresh" (the group's
-			// instances are replaced by ones of the new launch template
-			// version; without skip matching, all of them).
-			// Assumption: instance_refresh triggers are not modelled.
-			refresh := has(ins, "instanceRefresh") && (!equalValues(old.inputs["launchTemplate"], ins["launchTemplate"]) ||
-				!equalValues(old.inputs["launchConfiguration"], ins["launchConfiguration"]) ||
-				!equalValues(old.inputs["mixedInstancesPolicy"], ins["mixedInstancesPolicy"]))
-			if refresh {
-				c.after = append(c.after, Operation{Op: "instance-refresh", Type: tGroup, Name: c.name(), URN: c.urn, ID: old.id})
-				cs.launched[old.id] = nil
-			}
 			// Source: Auto Scaling API Reference, LaunchTemplate ("When you
 			// update the launch template ... in the UpdateAutoScalingGroup API
 			// call, existing Amazon EC2 instances continue to run. When
@@ -554,21 +539,81 @@ func groupKind() *kind {
 			// to match the new settings. When scaling in occurs, Amazon EC2
 			// Auto Scaling terminates instances according to the group's
 			// termination policies.").
-			if have := len(cs.launched[old.id]); desired > have {
-				if err := c.launch(old.id, tmpl, version, data, subnets, desired-have); err != nil {
+			g := c.groupSim(old.id, ins)
+			g.desired = desired
+			// Source: resourceGroupUpdate waits for the capacity (after
+			// starting any instance refresh, from the start of the update)
+			// when desired_capacity, desired_capacity_type or min_size
+			// changed, and wait_for_capacity_timeout is not "0".
+			timeout := waitTimeout(ins)
+			changed := func(k string) bool {
+				return has(ins, k) && !equalValues(old.outputs[resource.PropertyKey(k)], ins[resource.PropertyKey(k)])
+			}
+			var w *waiter
+			if timeout > 0 && (changed("desiredCapacity") || changed("desiredCapacityType") || changed("minSize")) {
+				w = g.waitCapacity(timeout, desired, true)
+			}
+			if err := g.run(); err != nil {
+				return nil, err
+			}
+			// Source: resourceGroupUpdate: with an instance_refresh block, a
+			// change of launch_template (or launch_configuration or
+			// mixed_instances_policy) starts an instance refresh
+			// (startInstanceRefresh, after UpdateAutoScalingGroup). The
+			// provider only starts it: StartInstanceRefresh returns and the
+			// update goes on (it waits only to cancel a refresh already in
+			// progress); AWS replaces the instances over the next minutes,
+			// which the stand-in runs to the end within this call.
+			// Assumption: instance_refresh triggers are not modelled; and
+			// when the same update also changes the capacity, the group
+			// reaches its new capacity before the refresh starts.
+			refresh := has(ins, "instanceRefresh") && (!equalValues(old.inputs["launchTemplate"], ins["launchTemplate"]) ||
+				!equalValues(old.inputs["launchConfiguration"], ins["launchConfiguration"]) ||
+				!equalValues(old.inputs["mixedInstancesPolicy"], ins["mixedInstancesPolicy"]))
+			if refresh {
+				prefs, err := c.refreshPreferences(old.id, ins)
+				if err != nil {
 					return nil, err
 				}
-			} else if desired < have {
-				c.scaleIn(old.id, have-desired)
+				c.after = append(c.after, Operation{Op: "instance-refresh", Type: tGroup, Name: c.name(), URN: c.urn, ID: old.id})
+				g.startRefresh(prefs)
+				if err := g.run(); err != nil {
+					return nil, err
+				}
+			}
+			if w != nil {
+				if err := w.timedOut("ok", timeout); err != nil {
+					return nil, fmt.Errorf("waiting for Auto Scaling Group (%s) capacity satisfied: %w", old.id, err)
+				}
 			}
 			return out, nil
 		},
 		// Source: resourceGroupDelete: without force_delete, drainGroup sets
-		// the capacity to 0 and waits for the instances to terminate; with
-		// it, DeleteAutoScalingGroup with ForceDelete terminates them (Auto
-		// Scaling API Reference, DeleteAutoScalingGroup, "ForceDelete").
+		// the capacity to 0 and waits for the instances to terminate (so
+		// they go through the TERMINATING hooks); with it,
+		// DeleteAutoScalingGroup with ForceDelete terminates them, hooks or
+		// not (forceDelete in autoscaling_activity.go). A drain that takes
+		// longer than the delete timeout fails the delete ("waiting for Auto
+		// Scaling Group (%s) drain: %w"; terraform-provider-aws issue #567:
+		// a TERMINATING hook that outlasts the ten minutes fails the
+		// destroy); the group stays, and its instances terminate all the
+		// same.
 		// Assumption: the group's lifecycle hooks go with it.
 		delete: func(c *call, r *record) error {
+			g := c.groupSim(r.id, r.inputs)
+			if boolv(r.inputs, "forceDelete") {
+				g.forceDelete()
+			} else {
+				g.desired, g.scaleInNote = 0, "delete"
+				const timeout = 10 * time.Minute
+				w := g.waitDrained(timeout)
+				if err := g.run(); err != nil {
+					return err
+				}
+				if err := w.timedOut("0", timeout); err != nil {
+					return fmt.Errorf("waiting for Auto Scaling Group (%s) drain: %w", r.id, err)
+				}
+			}
 			delete(side(c.st).launched, r.id)
 			for _, h := range c.st.all(tLifecycleHook) {
 				if str(h.outputs, "autoscalingGroupName") == r.id {

@@ -32,7 +32,21 @@
 // does, and so does Server.Routes.
 //
 // Auto scaling groups launch instances (GroupInstances), with a public IP
-// as the launch template's network interface or the subnet says.
+// as the launch template's network interface or the subnet says. What a group
+// does over time runs on a simulated clock of its own, to its end inside the
+// call that starts it, without sleeping: launches wait in Pending:Wait for
+// the group's LAUNCHING hooks and terminations in Terminating:Wait for its
+// TERMINATING hooks, until the software on the instance answers (SetAgent:
+// tests say what it does; without an agent every action ends with its
+// hook's default result at the heartbeat timeout); an abandoned launch is
+// terminated and replaced; an instance refresh replaces the instances in
+// rolling batches within its minimum and maximum healthy percentages and
+// instance warmup, and fails when its replacements keep being abandoned;
+// the provider waits for capacity (waitForCapacityTimeout) and for a drain
+// on delete as it does, failing as it does when the simulated time runs past
+// its timeout; a forced delete skips the hooks. GroupEvents tells what
+// happened when; SetRefreshAbandonLimit, SetAbandonedLaunchTerminateHooks
+// and SetLateHooksCatchLaunches choose between answers no source settles.
 //
 // Tests read what it did through Inventory, Operations, ARNs, Routes and
 // GroupInstances.

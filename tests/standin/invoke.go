@@ -34,6 +34,8 @@ var invokes = map[string]invokeFunc{
 	// Data sources added for the installer's lookups of services and offerings.
 	"aws:ec2/getVpcEndpointService:getVpcEndpointService":       getVpcEndpointService,
 	"aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": getInstanceTypeOfferings,
+	"aws:ec2/getInstances:getInstances":                         getInstances,
+	"aws:ec2/getInstance:getInstance":                           getInstance,
 }
 
 // Invoke answers the data sources the installer reads, from the fixtures.

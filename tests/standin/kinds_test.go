@@ -29,6 +29,7 @@ type kindRow struct {
 var kindTable = map[string]kindRow{
 	"aws:autoscaling/group:Group":                                {"autoscaling_group.go", true},
 	"aws:autoscaling/lifecycleHook:LifecycleHook":                {"autoscaling_lifecycle_hook.go", false},
+	"aws:dlm/lifecyclePolicy:LifecyclePolicy":                    {"dlm_lifecycle_policy.go", false},
 	"aws:ec2/eip:Eip":                                            {"ec2_eip.go", false},
 	"aws:ec2/instance:Instance":                                  {"ec2_instance.go", true},
 	"aws:ec2/launchTemplate:LaunchTemplate":                      {"ec2_launch_template.go", false},

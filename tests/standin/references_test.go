@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/circleci-server-pulumi/installer/tests/standin"
 )
 
 // base builds what the reference tests refer to.
@@ -140,7 +143,12 @@ func TestLifecycleHookNeedsARoleThatCanPost(t *testing.T) {
 	hook["name"], hook["roleArn"] = "other-hook", r["role"].str("arn")
 	_, err = h.tryUp(tHook, "other-hook", hook)
 	wantErr(t, err, "Unable to publish test message")
-	// Hooks go with their group.
+	// Hooks go with their group. Its delete drains the group through the
+	// terminating hook, whose CircleCI side (the services box reading the
+	// queue) is not here: an agent answers for it.
+	h.srv.SetAgent("circleci_nomad_clients_asg", func(string, standin.LaunchedInstance, string, string) standin.AgentAnswer {
+		return standin.AgentAnswer{Result: "CONTINUE", After: time.Minute}
+	})
 	if err := h.delete("group"); err != nil {
 		t.Fatal(err)
 	}
