@@ -174,6 +174,13 @@ func newServicesInstance(ctx *pulumi.Context, name string, args ServicesBoxArgs,
 		pulumi.IgnoreChanges(ignore),
 		pulumi.DependsOn(args.SecurityGroupRules),
 	}
+	// The hook is registered on every run, because the engine deletes a
+	// replaced instance with the hooks of its old state: a run that allows
+	// the replacement must answer the old binding (and lets it pass).
+	guard, err := replacementGuard(ctx, args.AllowReplacement)
+	if err != nil {
+		return nil, err
+	}
 	if !args.AllowReplacement {
 		// Two of Pulumi's own guards, because EC2 termination protection is
 		// none: the provider lifts it before it terminates (terraform-provider-aws
@@ -187,10 +194,6 @@ func newServicesInstance(ctx *pulumi.Context, name string, args ServicesBoxArgs,
 		//     by the setting. `pulumi destroy` names it when it refuses.
 		// services_allow_replacement lifts both in the same `pulumi up` that
 		// replaces the box: the engine checks the new registration's protect.
-		guard, err := replacementGuard(ctx)
-		if err != nil {
-			return nil, err
-		}
 		opts = append(opts, pulumi.Protect(true),
 			pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeDelete: []*pulumi.ResourceHook{guard}}))
 	}
@@ -215,9 +218,13 @@ func ReplacementRefused(why string) string {
 // run, so it says what to do.
 const replacementGuardName = config.KeyServicesAllowReplacement + "-is-false--snapshot-then-set-it-true-and-pulumi-up"
 
-// replacementGuard refuses the delete of the services instance.
-func replacementGuard(ctx *pulumi.Context) (*pulumi.ResourceHook, error) {
+// replacementGuard refuses the delete of the services instance unless this
+// run allows it.
+func replacementGuard(ctx *pulumi.Context, allow bool) (*pulumi.ResourceHook, error) {
 	return ctx.RegisterResourceHook(replacementGuardName, func(*pulumi.ResourceHookArgs) error {
+		if allow {
+			return nil
+		}
 		return errors.New(ReplacementRefused("a delete reached the services instance, whose protection was lifted outside " + config.KeyServicesAllowReplacement))
 	}, nil)
 }

@@ -1,6 +1,7 @@
 // Command demo runs the whole lifecycle of the example stack (Pulumi.dev.yaml)
 // through the real Pulumi CLI and engine, offline: preview, up, a second up
-// that changes nothing, an update that rolls the Nomad clients, and destroy.
+// that changes nothing, an update that rolls the Nomad clients, and the
+// README's teardown runbook.
 // AWS is played by the stand-in provider of tests/standin; nothing is
 // created in any AWS account. scripts/demo.sh builds the CLI and runs it.
 package main
@@ -93,20 +94,36 @@ To install for real, see README.md ("Install"): pulumi stack init, pulumi config
 	return upgradeAndDestroy(ctx, env, engine)
 }
 
-// upgradeAndDestroy rolls the Nomad clients onto a new Nomad release, then
-// destroys the stack and counts what is left.
+// upgradeAndDestroy rolls the Nomad clients onto a new Nomad release and
+// shows how AWS replaced them, then tears the stack down as the README's
+// runbook says and counts what is left.
 func upgradeAndDestroy(ctx context.Context, env *offline.Env, engine io.Writer) error {
+	group := (&config.Config{Prefix: "circleci"}).Names().NomadASG
 	step("upgrade Nomad on the clients: pulumi config set " + config.KeyNomadVersion + " 0.9.4 && pulumi up")
 	if err := env.Set(ctx, map[string]string{config.KeyNomadVersion: "0.9.4"}, nil); err != nil {
 		return err
 	}
+	seen := len(env.AWS.GroupEvents(group))
 	rolled, err := env.Up(ctx, engine)
 	if err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
 	fmt.Printf("changes: %s (a new launch template version; the group rolls its clients)\n", changes(summaryOf(rolled)))
+	fmt.Println("how AWS rolled them (simulated time; the stand-in's clients answer the hooks as the boot script and the drain watcher do):")
+	fmt.Print(offline.Timeline(env.AWS.GroupEvents(group)[seen:]))
 
-	step("pulumi destroy")
+	step("teardown: drain the clients, allow the services box to go, pulumi destroy")
+	for _, c := range []map[string]string{
+		{config.KeyDesiredClientsCount: "0"},
+		{config.KeyServicesAllowReplacement: "true"},
+	} {
+		if err := env.Set(ctx, c, nil); err != nil {
+			return err
+		}
+		if _, err := env.Up(ctx, io.Discard); err != nil {
+			return fmt.Errorf("teardown step %v: %w", c, err)
+		}
+	}
 	if _, err := env.Destroy(ctx, engine); err != nil {
 		return fmt.Errorf("destroy: %w", err)
 	}

@@ -1,6 +1,8 @@
 package offline
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/circleci-server-pulumi/installer/tests/standin"
@@ -38,8 +40,38 @@ func (n NomadClients) Agent() standin.Agent {
 			}
 			return standin.AgentAnswer{Result: "CONTINUE", After: n.Boot, Note: "node ready"}
 		case "autoscaling:EC2_INSTANCE_TERMINATING":
+			if n.BrokenFrom > 0 && inst.LaunchTemplateVersion >= n.BrokenFrom {
+				// The boot script failed before it installed the watcher:
+				// nothing answers, and the hook's timeout lets it go.
+				return standin.AgentAnswer{}
+			}
 			return standin.AgentAnswer{Result: "CONTINUE", After: n.Drain, Heartbeats: true, Note: "drained"}
 		}
 		return standin.AgentAnswer{}
 	}
+}
+
+// Timeline is a readable list of a group's events, one per line, ending
+// with the lowest count of clients in service it shows.
+func Timeline(events []standin.GroupEvent) string {
+	var b strings.Builder
+	lowest := -1
+	for _, e := range events {
+		what := e.Kind
+		if e.Hook != "" {
+			what += " " + e.Hook
+		}
+		if e.Result != "" {
+			what += " " + e.Result
+		}
+		if e.Note != "" {
+			what += " (" + e.Note + ")"
+		}
+		fmt.Fprintf(&b, "  %8v  %-20s %s; in service: %d\n", e.At, e.InstanceID, what, e.InService)
+		if lowest < 0 || e.InService < lowest {
+			lowest = e.InService
+		}
+	}
+	fmt.Fprintf(&b, "  lowest number of clients in service: %d\n", lowest)
+	return b.String()
 }

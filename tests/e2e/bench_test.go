@@ -15,7 +15,8 @@ func BenchmarkDevStack(b *testing.B) {
 	ctx := context.Background()
 	var preview, up, destroy time.Duration
 	for i := 0; i < b.N; i++ {
-		env, err := offline.New(ctx, b.TempDir(), offline.Options{Stack: "dev"})
+		// Allowed from the start, so that destroy measures only itself.
+		env, err := offline.New(ctx, b.TempDir(), offline.Options{Stack: "dev", Config: map[string]string{"services_allow_replacement": "true"}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -185,12 +185,7 @@ func TestDev_PreviewUpNoopDestroy(t *testing.T) {
 		t.Errorf("a second up changed %v; want nothing", ops)
 	}
 
-	if _, err := s.Destroy(s.ctx, s.out); err != nil {
-		t.Fatalf("destroy failed: %v\n%s", err, s.out)
-	}
-	if left := s.AWS.Inventory(); len(left) != 0 {
-		t.Errorf("destroy left %d objects: %v", len(left), left)
-	}
+	s.teardown()
 }
 
 func TestUpdate_NomadVersionRollsOnlyTheClients(t *testing.T) {
@@ -227,35 +222,6 @@ func TestUpdate_NomadVersionRollsOnlyTheClients(t *testing.T) {
 		if before[k] != after[k] {
 			t.Errorf("%s changed from %v to %v", k, before[k], after[k])
 		}
-	}
-}
-
-func TestServicesBoxReplacement_KeepsItsAddress(t *testing.T) {
-	t.Parallel()
-	s := newStack(t, nil) // the dev stack has termination protection off
-	before := s.up()
-
-	s.set(map[string]string{"services_ami": "ami-0fedcba9876543210"})
-	ops := s.changed()
-	// The provider lifts termination protection before every terminate
-	// (resourceInstanceDelete), then deletes; the new instance comes after,
-	// because it needs the interface the old one held.
-	if got := strings.Join(ops["services-instance"], ","); got != "disable-api-termination=false,delete,replace" {
-		t.Errorf("services instance operations %q, want the protection lifted, delete, then replace (its interface must be free first)", got)
-	}
-	for name, o := range ops {
-		if name != "services-instance" {
-			t.Errorf("%s changed (%v) when only the services box should", name, o)
-		}
-	}
-	after := s.up()
-	for _, k := range []string{"services_private_ip", "services_public_ip"} {
-		if before[k] != after[k] {
-			t.Errorf("%s changed from %v to %v: Nomad clients would be stranded", k, before[k], after[k])
-		}
-	}
-	if before["services_instance_id"] == after["services_instance_id"] {
-		t.Error("the instance was not replaced")
 	}
 }
 
@@ -298,47 +264,64 @@ func TestLegacyBuildersAndRoute53(t *testing.T) {
 	if outs["builders_asg_name"] != "circleci_builders_asg" {
 		t.Errorf("builders_asg_name = %v", outs["builders_asg_name"])
 	}
-	hooks := s.inventory("aws:autoscaling/lifecycleHook:LifecycleHook")
-	if len(hooks) != 1 || !strings.HasSuffix(hooks[0].Properties["notificationTargetArn"].(string), ":circleci_shutdown_queue") {
-		t.Errorf("lifecycle hook not wired to the shutdown queue: %+v", hooks)
+	var shutdown []standin.Resource
+	for _, h := range s.inventory("aws:autoscaling/lifecycleHook:LifecycleHook") {
+		if h.Properties["autoscalingGroupName"] == "circleci_builders_asg" {
+			shutdown = append(shutdown, h)
+		}
+	}
+	if len(shutdown) != 1 || !strings.HasSuffix(shutdown[0].Properties["notificationTargetArn"].(string), ":circleci_shutdown_queue") {
+		t.Errorf("the builders' lifecycle hook is not wired to the shutdown queue: %+v", shutdown)
 	}
 	records := s.inventory("aws:route53/record:Record")
 	if len(records) != 1 || records[0].Properties["records"].([]any)[0] != outs["services_public_ip"] {
 		t.Errorf("DNS record does not name the services box's address: %+v", records)
 	}
-	if _, err := s.Destroy(s.ctx, s.out); err != nil {
-		t.Fatalf("destroy failed: %v\n%s", err, s.out)
-	}
-	if left := s.AWS.Inventory(); len(left) != 0 {
-		t.Errorf("destroy left %v", left)
+	s.teardown()
+}
+
+// Whatever EC2 termination protection says, `pulumi destroy` refuses and
+// deletes nothing until services_allow_replacement is set and applied, as
+// the README's teardown runbook says.
+func TestTeardown_RefusedUntilAllowed(t *testing.T) {
+	t.Parallel()
+	for _, protection := range []string{"true", "false"} {
+		t.Run("termination protection "+protection, func(t *testing.T) {
+			t.Parallel()
+			s := newStack(t, map[string]string{"services_disable_api_termination": protection})
+			s.up()
+			count := len(s.AWS.Inventory())
+			_, err := s.Destroy(s.ctx, s.out)
+			if err == nil {
+				t.Fatal("destroy of a protected installation succeeded")
+			}
+			t.Logf("destroy refused: %v", err)
+			if !strings.Contains(err.Error()+s.out.String(), "services_allow_replacement") {
+				t.Errorf("destroy failed without naming services_allow_replacement:\n%v\n%s", err, s.out)
+			}
+			if n := len(s.AWS.Inventory()); n != count {
+				t.Errorf("the failed destroy deleted %d objects; it must refuse before deleting anything", count-n)
+			}
+			s.teardown()
+		})
 	}
 }
 
-func TestTerminationProtection_DestroyTellsWhatToChange(t *testing.T) {
-	t.Parallel()
-	s := newStack(t, map[string]string{"services_disable_api_termination": "true"})
+// teardown follows the README's runbook: drain the clients, allow the
+// services box to go, pulumi destroy; nothing may be left.
+func (s *stack) teardown() {
+	s.t.Helper()
+	n := len(s.AWS.GroupEvents(nomadGroup))
+	s.set(map[string]string{"desired_clients_count": "0"})
 	s.up()
-	count := len(s.AWS.Inventory())
-
-	_, err := s.Destroy(s.ctx, s.out)
-	if err == nil {
-		t.Fatal("destroy of a protected installation succeeded")
-	}
-	t.Logf("destroy refused: %v", err)
-	if !strings.Contains(err.Error()+s.out.String(), "services_disable_api_termination") {
-		t.Errorf("destroy failed without naming services_disable_api_termination:\n%v\n%s", err, s.out)
-	}
-	if n := len(s.AWS.Inventory()); n != count {
-		t.Errorf("the failed destroy deleted %d objects; it must refuse before deleting anything", count-n)
-	}
-
-	s.set(map[string]string{"services_disable_api_termination": "false"})
+	drainedBeforeTerminated(s.t, s.AWS.GroupEvents(nomadGroup)[n:])
+	s.set(map[string]string{"services_allow_replacement": "true"})
 	s.up()
 	if _, err := s.Destroy(s.ctx, s.out); err != nil {
-		t.Fatalf("destroy after lifting the protection failed: %v\n%s", err, s.out)
+		s.t.Fatalf("destroy after the runbook failed: %v\n%s", err, s.out)
 	}
 	if left := s.AWS.Inventory(); len(left) != 0 {
-		t.Errorf("destroy left %v", left)
+		s.t.Errorf("destroy left %d objects: %v", len(left), left)
 	}
 }
 

@@ -31,12 +31,7 @@ func TestPreflight_PrivateSubnetInstall(t *testing.T) {
 	if ops := s.changed(); len(ops) != 0 {
 		t.Errorf("the next up changed %v; the stack's own S3 endpoint must stay", ops)
 	}
-	if _, err := s.Destroy(s.ctx, s.out); err != nil {
-		t.Fatalf("destroy: %v\n%s", err, s.out)
-	}
-	if left := s.AWS.Inventory(); len(left) != 0 {
-		t.Errorf("destroy left %v", left)
-	}
+	s.teardown()
 }
 
 // Someone else's S3 endpoint on the route table is used, not duplicated.
