@@ -3,8 +3,9 @@
 // passphrase parameter (passphrase.go), the instance identity (iam.go), the
 // artifacts bucket (artifact_store.go) and its S3 gateway endpoint
 // (s3_endpoint.go), the shutdown queue (shutdown_queue.go), the security
-// groups (security_groups.go), the services box (services_box.go), the
-// Nomad client fleet (nomad_client_fleet.go), the 1.0 builders
+// groups (security_groups.go), the services box (services_box.go) and its
+// scheduled snapshots (services_snapshots.go), the Nomad client fleet with
+// its lifecycle hooks and role (nomad_client_fleet.go), the 1.0 builders
 // (legacy_builders.go) and the DNS record (dns.go).
 //
 // Shared plumbing: instance.go (what every instance shares), fleet.go

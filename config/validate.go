@@ -403,7 +403,30 @@ func (c *Config) validateDay2(v *validator) {
 	if d, err := time.ParseDuration(c.NomadDrainDeadline); err != nil || d <= 0 || d > MaxDrainDeadline {
 		v.fail(KeyNomadDrainDeadline, c.NomadDrainDeadline, "must be a duration such as 1h or 90m, greater than 0 and at most 16h (how long Auto Scaling holds a leaving instance)")
 	}
+	if olderNomad(c.NomadVersion, 0, 9, 3) {
+		v.warn("%s %s is older than 0.9.3: the clients' drain watcher and launch gate use `nomad node drain -self -enable -deadline -yes` and `nomad node status -self -json` as Nomad 0.9.3 has them, and were not checked against older releases", KeyNomadVersion, c.NomadVersion)
+	}
 	if c.ServicesAllowReplacement {
 		v.warn("%s is true: this `pulumi up` may replace or delete the services box and every datastore on it. Snapshot it first (README, \"Backup and restore\"), and set it back to false afterwards", KeyServicesAllowReplacement)
 	}
+}
+
+// olderNomad says whether a Nomad release x.y.z is older than
+// major.minor.patch; malformed versions are validateCircleCI's concern.
+func olderNomad(version string, major, minor, patch int) bool {
+	parts := strings.Split(version, ".")
+	if len(parts) != 3 {
+		return false
+	}
+	want := []int{major, minor, patch}
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return false
+		}
+		if n != want[i] {
+			return n < want[i]
+		}
+	}
+	return false
 }

@@ -76,12 +76,20 @@ func TestParse_Warnings(t *testing.T) {
 		{"GovCloud region without the flag", map[string]string{"aws_region": "us-gov-east-1"}, "aws-us-gov partition"},
 		{"route keys without enable_route", map[string]string{"route_name": "ci.example.com"}, "no DNS record"},
 		{"replacement allowed", map[string]string{"services_allow_replacement": "true"}, "may replace or delete the services box"},
+		{"Nomad older than the drain watcher was checked against", map[string]string{"nomad_version": "0.8.7"}, "older than 0.9.3"},
+		{"Nomad 0.10 is not older", map[string]string{"nomad_version": "0.10.0", "admin_cidr_blocks": `["10.0.0.0/8"]`, "user_cidr_blocks": `["10.0.0.0/8"]`, "ssh_rerun_cidr_blocks": `[]`, "vm_cidr_blocks": `["198.51.100.7/32"]`}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, warnings, err := parse(t, c.overrides)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if c.want == "" {
+				if len(warnings) != 0 {
+					t.Errorf("want no warnings, found %q", warnings)
+				}
+				return
 			}
 			for _, w := range warnings {
 				if strings.Contains(w, c.want) {
