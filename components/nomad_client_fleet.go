@@ -138,28 +138,8 @@ func NewNomadClientFleet(ctx *pulumi.Context, name string, args NomadClientFleet
 	if err != nil {
 		return nil, err
 	}
-	hooks := []autoscaling.LifecycleHookArgs{
-		{
-			Name:                 pulumi.String(args.JoinHookName),
-			AutoscalingGroupName: group.Name,
-			LifecycleTransition:  pulumi.String("autoscaling:EC2_INSTANCE_LAUNCHING"),
-			HeartbeatTimeout:     pulumi.Int(JoinHookTimeout),
-			DefaultResult:        pulumi.String("ABANDON"),
-		},
-		{
-			Name:                 pulumi.String(args.DrainHookName),
-			AutoscalingGroupName: group.Name,
-			LifecycleTransition:  pulumi.String("autoscaling:EC2_INSTANCE_TERMINATING"),
-			HeartbeatTimeout:     pulumi.Int(DrainHookTimeout),
-			// Either result terminates a leaving instance; CONTINUE also lets
-			// other hooks run.
-			DefaultResult: pulumi.String("CONTINUE"),
-		},
-	}
-	for i, suffix := range []string{"-join-hook", "-drain-hook"} {
-		if _, err := autoscaling.NewLifecycleHook(ctx, name+suffix, &hooks[i], parent); err != nil {
-			return nil, err
-		}
+	if err := newNomadClientHooks(ctx, name, args, group.Name, parent); err != nil {
+		return nil, err
 	}
 
 	c.GroupName = group.Name
@@ -196,4 +176,36 @@ func newNomadClientProfile(ctx *pulumi.Context, name string, args NomadClientFle
 		Name: pulumi.String(args.ProfileName),
 		Role: role.Name,
 	}, parent, pulumi.DependsOn([]pulumi.Resource{policy}))
+}
+
+// newNomadClientHooks creates the group's launch hook, which the boot script
+// completes once the node is ready, and its terminate hook, which the drain
+// watcher completes once the node has drained. They name the group, so they
+// come after it: the group's first clients are not held (README, "Nomad
+// clients: rolls, scale-in and first install").
+func newNomadClientHooks(ctx *pulumi.Context, name string, args NomadClientFleetArgs, groupName pulumi.StringOutput, parent pulumi.ResourceOption) error {
+	hooks := []autoscaling.LifecycleHookArgs{
+		{
+			Name:                 pulumi.String(args.JoinHookName),
+			AutoscalingGroupName: groupName,
+			LifecycleTransition:  pulumi.String("autoscaling:EC2_INSTANCE_LAUNCHING"),
+			HeartbeatTimeout:     pulumi.Int(JoinHookTimeout),
+			DefaultResult:        pulumi.String("ABANDON"),
+		},
+		{
+			Name:                 pulumi.String(args.DrainHookName),
+			AutoscalingGroupName: groupName,
+			LifecycleTransition:  pulumi.String("autoscaling:EC2_INSTANCE_TERMINATING"),
+			HeartbeatTimeout:     pulumi.Int(DrainHookTimeout),
+			// Either result terminates a leaving instance; CONTINUE also lets
+			// other hooks run.
+			DefaultResult: pulumi.String("CONTINUE"),
+		},
+	}
+	for i, suffix := range []string{"-join-hook", "-drain-hook"} {
+		if _, err := autoscaling.NewLifecycleHook(ctx, name+suffix, &hooks[i], parent); err != nil {
+			return err
+		}
+	}
+	return nil
 }
