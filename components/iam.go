@@ -1,7 +1,6 @@
 package components
 
 import (
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/circleci-server-pulumi/installer/config"
@@ -69,18 +68,10 @@ func NewIAM(ctx *pulumi.Context, name string, args IAMArgs, opts ...pulumi.Resou
 	}
 	parent := pulumi.Parent(c)
 
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		Name:             pulumi.String(args.RoleName),
-		Path:             pulumi.String("/"),
-		Description:      pulumi.String("CircleCI Server services box and 1.0 builders"),
-		AssumeRolePolicy: pulumi.String(AssumeRolePolicy(args.Partition.EC2Principal).JSON()),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	policy, err := iam.NewRolePolicy(ctx, name+"-policy", &iam.RolePolicyArgs{
-		Name: pulumi.String(args.PolicyName),
-		Role: role.Name,
+	role, policy, err := newServiceRole(ctx, serviceRole{
+		RoleResource: name + "-role", PolicyResource: name + "-policy",
+		Name: args.RoleName, Path: "/", Description: "CircleCI Server services box and 1.0 builders",
+		Principal: args.Partition.EC2Principal, PolicyName: args.PolicyName,
 		Policy: policyOutput(func(arns []string) PolicyDocument {
 			return ServicesPolicy(args, arns[0], arns[1])
 		}, args.QueueARN, args.PassphraseParameterARN),
@@ -88,10 +79,7 @@ func NewIAM(ctx *pulumi.Context, name string, args IAMArgs, opts ...pulumi.Resou
 	if err != nil {
 		return nil, err
 	}
-	profile, err := iam.NewInstanceProfile(ctx, name+"-profile", &iam.InstanceProfileArgs{
-		Name: pulumi.String(args.ProfileName),
-		Role: role.Name,
-	}, parent, pulumi.DependsOn([]pulumi.Resource{policy})) // no instance boots with a role that may not yet read what it needs
+	profile, err := newInstanceProfile(ctx, name+"-profile", args.ProfileName, role, policy, parent)
 	if err != nil {
 		return nil, err
 	}

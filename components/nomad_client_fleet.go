@@ -155,27 +155,16 @@ func NewNomadClientFleet(ctx *pulumi.Context, name string, args NomadClientFleet
 // newNomadClientProfile creates the clients' role, its policy and the
 // instance profile the launch template names.
 func newNomadClientProfile(ctx *pulumi.Context, name string, args NomadClientFleetArgs, parent pulumi.ResourceOption) (*iam.InstanceProfile, error) {
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		Name:             pulumi.String(args.RoleName),
-		Path:             pulumi.String("/"),
-		Description:      pulumi.String("CircleCI Nomad clients: answer their own group's lifecycle hooks"),
-		AssumeRolePolicy: pulumi.String(AssumeRolePolicy(args.Partition.EC2Principal).JSON()),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	policy, err := iam.NewRolePolicy(ctx, name+"-policy", &iam.RolePolicyArgs{
-		Name:   pulumi.String(args.PolicyName),
-		Role:   role.Name,
+	role, policy, err := newServiceRole(ctx, serviceRole{
+		RoleResource: name + "-role", PolicyResource: name + "-policy",
+		Name: args.RoleName, Path: "/", Description: "CircleCI Nomad clients: answer their own group's lifecycle hooks",
+		Principal: args.Partition.EC2Principal, PolicyName: args.PolicyName,
 		Policy: pulumi.String(NomadClientPolicy(args).JSON()),
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
-	return iam.NewInstanceProfile(ctx, name+"-profile", &iam.InstanceProfileArgs{
-		Name: pulumi.String(args.ProfileName),
-		Role: role.Name,
-	}, parent, pulumi.DependsOn([]pulumi.Resource{policy}))
+	return newInstanceProfile(ctx, name+"-profile", args.ProfileName, role, policy, parent)
 }
 
 // newNomadClientHooks creates the group's launch hook, which the boot script

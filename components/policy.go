@@ -17,6 +17,7 @@ package components
 import (
 	"encoding/json"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -76,4 +77,47 @@ func policyOutput(build func(arns []string) PolicyDocument, arns ...pulumi.Strin
 		}
 		return build(s).JSON()
 	}).(pulumi.StringOutput)
+}
+
+// serviceRole is an IAM role that an AWS service assumes, with its one
+// inline policy, under the logical names the component has always used (a
+// new logical name would replace the role in every existing stack).
+type serviceRole struct {
+	RoleResource, PolicyResource string // logical names
+	Name, Description            string
+	Path                         string // "" leaves it to the provider's default
+	Principal                    string // the service that assumes it
+	PolicyName                   string
+	Policy                       pulumi.StringInput
+}
+
+// newServiceRole creates the role and its inline policy.
+func newServiceRole(ctx *pulumi.Context, r serviceRole, parent pulumi.ResourceOption) (*iam.Role, *iam.RolePolicy, error) {
+	args := &iam.RoleArgs{
+		Name:             pulumi.String(r.Name),
+		Description:      pulumi.String(r.Description),
+		AssumeRolePolicy: pulumi.String(AssumeRolePolicy(r.Principal).JSON()),
+	}
+	if r.Path != "" {
+		args.Path = pulumi.String(r.Path)
+	}
+	role, err := iam.NewRole(ctx, r.RoleResource, args, parent)
+	if err != nil {
+		return nil, nil, err
+	}
+	policy, err := iam.NewRolePolicy(ctx, r.PolicyResource, &iam.RolePolicyArgs{
+		Name:   pulumi.String(r.PolicyName),
+		Role:   role.Name,
+		Policy: r.Policy,
+	}, parent)
+	return role, policy, err
+}
+
+// newInstanceProfile hands a role to instances, once its policy exists: no
+// instance boots with a role that may not yet do what it needs.
+func newInstanceProfile(ctx *pulumi.Context, resource, name string, role *iam.Role, policy *iam.RolePolicy, parent pulumi.ResourceOption) (*iam.InstanceProfile, error) {
+	return iam.NewInstanceProfile(ctx, resource, &iam.InstanceProfileArgs{
+		Name: pulumi.String(name),
+		Role: role.Name,
+	}, parent, pulumi.DependsOn([]pulumi.Resource{policy}))
 }

@@ -4,7 +4,6 @@ import (
 	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dlm"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/circleci-server-pulumi/installer/config"
@@ -61,18 +60,10 @@ func NewServicesSnapshots(ctx *pulumi.Context, name string, args ServicesSnapsho
 		return nil, err
 	}
 	parent := pulumi.Parent(c)
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		Name:             pulumi.String(args.RoleName),
-		Path:             pulumi.String("/"),
-		Description:      pulumi.String("Data Lifecycle Manager: snapshots of the CircleCI services box"),
-		AssumeRolePolicy: pulumi.String(AssumeRolePolicy(args.Partition.DLMPrincipal).JSON()),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-role-policy", &iam.RolePolicyArgs{
-		Name:   pulumi.String(args.PolicyName),
-		Role:   role.Name,
+	role, rolePolicy, err := newServiceRole(ctx, serviceRole{
+		RoleResource: name + "-role", PolicyResource: name + "-role-policy",
+		Name: args.RoleName, Path: "/", Description: "Data Lifecycle Manager: snapshots of the CircleCI services box",
+		Principal: args.Partition.DLMPrincipal, PolicyName: args.PolicyName,
 		Policy: pulumi.String(SnapshotRolePolicy(args.Partition).JSON()),
 	}, parent)
 	if err != nil {

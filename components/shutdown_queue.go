@@ -1,7 +1,6 @@
 package components
 
 import (
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -45,17 +44,10 @@ func NewShutdownQueue(ctx *pulumi.Context, name string, args ShutdownQueueArgs, 
 	if err != nil {
 		return nil, err
 	}
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		Name:             pulumi.String(args.RoleName),
-		Description:      pulumi.String("Lets Auto Scaling post CircleCI builder lifecycle messages to the shutdown queue"),
-		AssumeRolePolicy: pulumi.String(AssumeRolePolicy("autoscaling.amazonaws.com").JSON()),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	policy, err := iam.NewRolePolicy(ctx, name+"-role-policy", &iam.RolePolicyArgs{
-		Name:   pulumi.String(args.RoleName),
-		Role:   role.Name,
+	role, policy, err := newServiceRole(ctx, serviceRole{
+		RoleResource: name + "-role", PolicyResource: name + "-role-policy",
+		Name: args.RoleName, Description: "Lets Auto Scaling post CircleCI builder lifecycle messages to the shutdown queue",
+		Principal: "autoscaling.amazonaws.com", PolicyName: args.RoleName,
 		Policy: policyOutput(func(arns []string) PolicyDocument { return ShutdownQueuePolicy(arns[0]) }, queue.Arn),
 	}, parent)
 	if err != nil {
