@@ -4,7 +4,8 @@
 //
 // Deploy runs in stages, each a method of deployment, in the order a reader
 // follows them: the provider; the network, the images and preflight (every
-// lookup, in lookups.go and preflight.go, before anything is created);
+// lookup, in lookups.go and preflight.go, before anything is created, and
+// the services box guard of services_guard.go);
 // identity and storage; network security; compute; the outputs
 // (outputs.go). Each component renders its own boot script.
 package installer

@@ -274,3 +274,36 @@ func lookupImage(ctx *pulumi.Context, cfg *config.Config, key, id string, opts .
 	}
 	return components.Image{ID: ami.Id, RootDeviceName: ami.RootDeviceName}, nil
 }
+
+// lookupServicesBox reads the services instance by its Name tag in the
+// installation's VPC; nil on a first install. Several instances with that
+// name (a restore test launched "like this one", say) leave the comparison
+// to the instance's protection, with a warning.
+func lookupServicesBox(ctx *pulumi.Context, cfg *config.Config, name string, opts ...pulumi.InvokeOption) (*liveServicesBox, error) {
+	found, err := ec2.GetInstances(ctx, &ec2.GetInstancesArgs{
+		Filters: []ec2.GetInstancesFilter{
+			{Name: "tag:Name", Values: []string{name}},
+			{Name: "vpc-id", Values: []string{cfg.AWSVPCID}},
+		},
+		InstanceStateNames: []string{"pending", "running", "stopping", "stopped"},
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("looking up the running services box (Name tag %q): %w", name, err)
+	}
+	switch len(found.Ids) {
+	case 0:
+		return nil, nil
+	case 1:
+	default:
+		_ = ctx.Log.Warn(fmt.Sprintf("%d instances are named %q in %s (%s): the program cannot tell which is the services box, "+
+			"so it does not compare them with this run; the services box's protection still refuses a replacement",
+			len(found.Ids), name, cfg.AWSVPCID, strings.Join(found.Ids, ", ")), nil)
+		return nil, nil
+	}
+	id := found.Ids[0]
+	inst, err := ec2.LookupInstance(ctx, &ec2.LookupInstanceArgs{InstanceId: pulumi.StringRef(id)}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("looking up the running services box %s: %w", id, err)
+	}
+	return &liveServicesBox{ID: id, AMI: inst.Ami, SubnetID: inst.SubnetId, KeyName: inst.KeyName, InstanceType: inst.InstanceType}, nil
+}
