@@ -51,11 +51,22 @@ func (n NomadClients) Agent() standin.Agent {
 	}
 }
 
+// LowestInService is the lowest count of instances in service the events
+// show, or -1 for none.
+func LowestInService(events []standin.GroupEvent) int {
+	lowest := -1
+	for _, e := range events {
+		if lowest < 0 || e.InService < lowest {
+			lowest = e.InService
+		}
+	}
+	return lowest
+}
+
 // Timeline is a readable list of a group's events, one per line, ending
 // with the lowest count of clients in service it shows.
 func Timeline(events []standin.GroupEvent) string {
 	var b strings.Builder
-	lowest := -1
 	for _, e := range events {
 		what := e.Kind
 		if e.Hook != "" {
@@ -68,10 +79,7 @@ func Timeline(events []standin.GroupEvent) string {
 			what += " (" + e.Note + ")"
 		}
 		fmt.Fprintf(&b, "  %8v  %-20s %s; in service: %d\n", e.At, e.InstanceID, what, e.InService)
-		if lowest < 0 || e.InService < lowest {
-			lowest = e.InService
-		}
 	}
-	fmt.Fprintf(&b, "  lowest number of clients in service: %d\n", lowest)
+	fmt.Fprintf(&b, "  lowest number of clients in service: %d\n", LowestInService(events))
 	return b.String()
 }

@@ -122,22 +122,16 @@ func TestDay2_ServicesBox_KeyChangeNotAppliedAMIChangeRefusedUntilAllowed(t *tes
 	}
 }
 
-// rollTimeline writes a group's events from the n-th as a readable list and
-// returns the lowest InService count between its first and last event.
-func rollTimeline(t *testing.T, events []standin.GroupEvent) (lowest int) {
+// rollTimeline logs a group's events and returns the lowest InService
+// count they show.
+func rollTimeline(t *testing.T, events []standin.GroupEvent) int {
 	t.Helper()
-	lowest = -1
-	for _, e := range events {
-		t.Logf("%8v %-18s %-20s %-28s %-8s %-22s in service: %d", e.At, e.Kind, e.InstanceID, e.Hook, e.Result, e.Note, e.InService)
-		if lowest < 0 || e.InService < lowest {
-			lowest = e.InService
-		}
-	}
-	return lowest
+	t.Log("\n" + offline.Timeline(events))
+	return offline.LowestInService(events)
 }
 
-// order checks that for every instance terminated, its drain completed
-// first, and returns the event kinds in order, for the log.
+// drainedBeforeTerminated checks that every instance terminated (but for
+// abandoned launches, which never ran jobs) had its drain completed first.
 func drainedBeforeTerminated(t *testing.T, events []standin.GroupEvent) {
 	t.Helper()
 	drained := map[string]bool{}
