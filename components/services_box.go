@@ -169,6 +169,7 @@ func newServicesInstance(ctx *pulumi.Context, name string, args ServicesBoxArgs,
 		ignore = append(ignore, "ami")
 	}
 	opts := []pulumi.ResourceOption{parent,
+		pulumi.Protect(!args.AllowReplacement), // why: below
 		// The new instance needs the network interface the old one holds.
 		pulumi.DeleteBeforeReplace(true),
 		pulumi.IgnoreChanges(ignore),
@@ -194,8 +195,7 @@ func newServicesInstance(ctx *pulumi.Context, name string, args ServicesBoxArgs,
 		//     by the setting. `pulumi destroy` names it when it refuses.
 		// services_allow_replacement lifts both in the same `pulumi up` that
 		// replaces the box: the engine checks the new registration's protect.
-		opts = append(opts, pulumi.Protect(true),
-			pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeDelete: []*pulumi.ResourceHook{guard}}))
+		opts = append(opts, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeDelete: []*pulumi.ResourceHook{guard}}))
 	}
 	return ec2.NewInstance(ctx, name, instanceArgs, opts...)
 }
@@ -218,13 +218,23 @@ func ReplacementRefused(why string) string {
 // run, so it says what to do.
 const replacementGuardName = config.KeyServicesAllowReplacement + "-is-false--snapshot-then-set-it-true-and-pulumi-up"
 
+// earlierGuardName is the delete hook that releases before
+// services_allow_replacement bound while termination protection was on. The
+// engine deletes a replaced instance with the hooks of its old state, so a
+// stack whose first run after an upgrade replaces the box still names it.
+const earlierGuardName = config.KeyServicesDisableAPITermination + "-is-true--set-it-false-and-pulumi-up-first"
+
 // replacementGuard refuses the delete of the services instance unless this
-// run allows it.
+// run allows it. The earlier guard's name answers the same way.
 func replacementGuard(ctx *pulumi.Context, allow bool) (*pulumi.ResourceHook, error) {
-	return ctx.RegisterResourceHook(replacementGuardName, func(*pulumi.ResourceHookArgs) error {
+	guard := func(*pulumi.ResourceHookArgs) error {
 		if allow {
 			return nil
 		}
 		return errors.New(ReplacementRefused("a delete reached the services instance, whose protection was lifted outside " + config.KeyServicesAllowReplacement))
-	}, nil)
+	}
+	if _, err := ctx.RegisterResourceHook(earlierGuardName, guard, nil); err != nil {
+		return nil, err
+	}
+	return ctx.RegisterResourceHook(replacementGuardName, guard, nil)
 }

@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -313,4 +315,34 @@ func firstIndex(events []standin.GroupEvent, f func(standin.GroupEvent) bool) in
 		}
 	}
 	return -1
+}
+
+// A stack made by the release before services_allow_replacement has the
+// earlier guard's name bound on its services instance, and the engine
+// deletes a replaced instance with the hooks of its old state: an allowed
+// replacement as the first run after the upgrade must still go through.
+func TestDay2_AllowedReplacementRightAfterUpgrading(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, map[string]string{"services_disable_api_termination": "true"})
+	s.up()
+	path, err := s.StateFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const now, earlier = "services_allow_replacement-is-false--snapshot-then-set-it-true-and-pulumi-up",
+		"services_disable_api_termination-is-true--set-it-false-and-pulumi-up-first"
+	if !bytes.Contains(b, []byte(now)) {
+		t.Fatalf("the state does not bind %s", now)
+	}
+	if err := os.WriteFile(path, bytes.ReplaceAll(b, []byte(now), []byte(earlier)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.set(map[string]string{"services_allow_replacement": "true", "services_ami": "ami-0fedcba9876543210"})
+	if ops := s.changed(); !strings.Contains(strings.Join(ops["services-instance"], ","), "delete,replace") {
+		t.Errorf("services instance operations %v, want the allowed replacement", ops["services-instance"])
+	}
 }
