@@ -285,7 +285,11 @@ func NewSecurityGroups(ctx *pulumi.Context, name string, args SecurityGroupsArgs
 			// other groups hold so the groups can go in any order.
 			RevokeRulesOnDelete: pulumi.Bool(true),
 			Tags:                pulumi.StringMap{"Name": pulumi.String(g.Name)},
-		}, parent)
+		}, parent,
+			// AWS cannot change a group's description: a new one would replace
+			// the group, and every rule and attachment with it, for a comment.
+			// An adopted group keeps the Terraform installer's.
+			pulumi.IgnoreChanges([]string{"description"}))
 		if err != nil {
 			return nil, err
 		}

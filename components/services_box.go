@@ -31,6 +31,13 @@ type ServicesBoxArgs struct {
 	// Tags go on the instance and its root volume besides Name (the
 	// snapshot policy finds the box by one).
 	Tags map[string]string
+	// LaunchedByTerraform: the box was launched by the Terraform installer
+	// and adopted (services_launched_by_terraform). It is described as
+	// Terraform made it, so that adoption replaces nothing: in its subnet
+	// with the primary network interface EC2 gave it (the interface
+	// resource then describes that one), its auto-assigned public address
+	// instead of an Elastic IP, and its root volume's encryption as it is.
+	LaunchedByTerraform bool
 	// Install is what the boot script that installs CircleCI Server is
 	// rendered from; nil boots plain Ubuntu.
 	Install *ServicesInstall
@@ -101,7 +108,7 @@ func NewServicesBox(ctx *pulumi.Context, name string, args ServicesBoxArgs, opts
 	}
 
 	address := eni.PrivateIp
-	if args.PublicIP {
+	if args.PublicIP && !args.LaunchedByTerraform {
 		eip, err := ec2.NewEip(ctx, name+"-eip", &ec2.EipArgs{
 			Domain:           pulumi.String("vpc"),
 			NetworkInterface: eni.ID(),
@@ -113,11 +120,16 @@ func NewServicesBox(ctx *pulumi.Context, name string, args ServicesBoxArgs, opts
 		address = eip.PublicIp
 	}
 
-	instance, err := newServicesInstance(ctx, name+"-instance", args, eni.ID(), parent)
+	instance, err := newServicesInstance(ctx, name+"-instance", args, eni, parent)
 	if err != nil {
 		return nil, err
 	}
 
+	if args.PublicIP && args.LaunchedByTerraform {
+		// An Elastic IP on the interface would take the place of the public
+		// address every user, DNS record and OAuth application knows.
+		address = instance.PublicIp
+	}
 	c.InstanceID = instance.ID().ToStringOutput()
 	c.PrivateIP = eni.PrivateIp
 	c.Address = address
@@ -129,7 +141,7 @@ func NewServicesBox(ctx *pulumi.Context, name string, args ServicesBoxArgs, opts
 }
 
 // newServicesInstance creates the instance on the box's network interface.
-func newServicesInstance(ctx *pulumi.Context, name string, args ServicesBoxArgs, eni pulumi.IDOutput, parent pulumi.ResourceOption) (*ec2.Instance, error) {
+func newServicesInstance(ctx *pulumi.Context, name string, args ServicesBoxArgs, eni *ec2.NetworkInterface, parent pulumi.ResourceOption) (*ec2.Instance, error) {
 	tags := pulumi.StringMap{"Name": pulumi.String(args.Name)}
 	for k, v := range args.Tags {
 		tags[k] = pulumi.String(v)
@@ -141,7 +153,7 @@ func newServicesInstance(ctx *pulumi.Context, name string, args ServicesBoxArgs,
 		IamInstanceProfile:    args.InstanceProfile,
 		DisableApiTermination: pulumi.Bool(args.DisableAPITermination),
 		NetworkInterfaces: ec2.InstanceNetworkInterfaceArray{
-			&ec2.InstanceNetworkInterfaceArgs{DeviceIndex: pulumi.Int(0), NetworkInterfaceId: eni},
+			&ec2.InstanceNetworkInterfaceArgs{DeviceIndex: pulumi.Int(0), NetworkInterfaceId: eni.ID()},
 		},
 		RootBlockDevice: &ec2.InstanceRootBlockDeviceArgs{
 			VolumeType:          pulumi.String(args.VolumeType),
@@ -156,6 +168,19 @@ func newServicesInstance(ctx *pulumi.Context, name string, args ServicesBoxArgs,
 			HttpPutResponseHopLimit: pulumi.Int(hopsForContainers),
 		},
 		Tags: tags,
+	}
+	if args.LaunchedByTerraform {
+		// network_interface and root_block_device.encrypted are ForceNew,
+		// and the provider reads an imported instance's interfaces only
+		// where its configuration names them (terraform-provider-aws
+		// resourceInstanceRead, configuredDeviceIndexes): the instance says
+		// what Terraform said, and its groups change in place. Encryption
+		// cannot be added to a volume that exists (README, "Adopt an
+		// existing installation").
+		instanceArgs.NetworkInterfaces = nil
+		instanceArgs.SubnetId = pulumi.String(args.SubnetID)
+		instanceArgs.VpcSecurityGroupIds = args.SecurityGroupIDs
+		instanceArgs.RootBlockDevice.(*ec2.InstanceRootBlockDeviceArgs).Encrypted = nil
 	}
 	if args.Install != nil {
 		instanceArgs.UserDataBase64 = base64Output(args.Install.script())
@@ -173,7 +198,9 @@ func newServicesInstance(ctx *pulumi.Context, name string, args ServicesBoxArgs,
 		// The new instance needs the network interface the old one holds.
 		pulumi.DeleteBeforeReplace(true),
 		pulumi.IgnoreChanges(ignore),
-		pulumi.DependsOn(args.SecurityGroupRules),
+		// The interface goes after the instance: an adopted box's is its
+		// primary one, which EC2 deletes with the instance.
+		pulumi.DependsOn(append([]pulumi.Resource{eni}, args.SecurityGroupRules...)),
 	}
 	// The hook is registered on every run, because the engine deletes a
 	// replaced instance with the hooks of its old state: a run that allows

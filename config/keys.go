@@ -194,6 +194,11 @@ type Config struct {
 	// every datastore. false (default): a plan that would replace or delete it
 	// fails before anything changes. Snapshot first; set it back afterwards.
 	ServicesAllowReplacement bool `key:"services_allow_replacement" default:"false"`
+	// The services box was launched by the Terraform installer and adopted (the
+	// adopt command sets it): it is described as Terraform made it, in its
+	// subnet with its own primary interface and auto-assigned public address,
+	// its root volume's encryption as it is, so that adoption replaces nothing.
+	ServicesLaunchedByTerraform bool `key:"services_launched_by_terraform" default:"false"`
 	// Scheduled snapshots of the services box's volumes by Data Lifecycle
 	// Manager.
 	ServicesSnapshots bool `key:"services_snapshots" default:"true"`

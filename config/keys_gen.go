@@ -53,6 +53,7 @@ const (
 	KeyServicesPublicIP              = "services_public_ip"
 	KeyClientsPublicIP               = "clients_public_ip"
 	KeyServicesAllowReplacement      = "services_allow_replacement"
+	KeyServicesLaunchedByTerraform   = "services_launched_by_terraform"
 	KeyServicesSnapshots             = "services_snapshots"
 	KeyServicesSnapshotIntervalHours = "services_snapshot_interval_hours"
 	KeyServicesSnapshotTime          = "services_snapshot_time"

@@ -252,6 +252,7 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	case "aws:ec2/instance:Instance":
 		id = fmt.Sprintf("i-%017x", n)
 		out["privateIp"] = resource.NewStringProperty(servicesENIIP)
+		out["publicIp"] = resource.NewStringProperty(instancePublicIP)
 	case "aws:ec2/launchTemplate:LaunchTemplate":
 		id = fmt.Sprintf("lt-%017x", n)
 		out["latestVersion"] = resource.NewNumberProperty(1)
@@ -263,6 +264,9 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 }
 
 // nameHash is a stable 60-bit number for a resource.
+// instancePublicIP is the address EC2 assigns an instance launched with one.
+const instancePublicIP = "198.51.100.77"
+
 func nameHash(s string) uint64 {
 	sum := sha256.Sum256([]byte(s))
 	return binary.BigEndian.Uint64(sum[:8]) >> 4

@@ -272,6 +272,7 @@ func (d *deployment) servicesBox(image components.Image) error {
 		DisableAPITermination: cfg.ServicesDisableAPITermination,
 		PublicIP:              cfg.ServicesPublicIP,
 		AllowReplacement:      cfg.ServicesAllowReplacement,
+		LaunchedByTerraform:   cfg.ServicesLaunchedByTerraform,
 		Tags:                  map[string]string{d.names.SnapshotTag: cfg.Prefix},
 		Install:               install,
 	}, d.with)
