@@ -32,6 +32,7 @@ var kindTable = map[string]kindRow{
 	"aws:dlm/lifecyclePolicy:LifecyclePolicy":                    {"dlm_lifecycle_policy.go", false},
 	"aws:ec2/eip:Eip":                                            {"ec2_eip.go", false},
 	"aws:ec2/instance:Instance":                                  {"ec2_instance.go", true},
+	"aws:ec2/launchConfiguration:LaunchConfiguration":            {"autoscaling_launch_configuration.go", true},
 	"aws:ec2/launchTemplate:LaunchTemplate":                      {"ec2_launch_template.go", false},
 	"aws:ec2/networkInterface:NetworkInterface":                  {"ec2_network_interface.go", true},
 	"aws:ec2/securityGroup:SecurityGroup":                        {"ec2_security_group.go", true},
