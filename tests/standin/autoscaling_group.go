@@ -358,6 +358,9 @@ func groupKind() *kind {
 			// Assumption: the text.
 			return nil, 0, fail("Valid requests must contain either LaunchTemplate, LaunchConfiguration, InstanceId or MixedInstancesPolicy parameter.")
 		}
+		if err := c.launchConfigurationProblem(doing, op, ins); err != nil {
+			return nil, 0, err
+		}
 		return out, int(desired), nil
 	}
 	return &kind{

@@ -229,7 +229,6 @@ func launchConfigurationOutputs(c *call, name string, ins resource.PropertyMap) 
 // launch configuration does not exist, for the group's create and update.
 // Assumption: the code ValidationError and the text "Launch configuration
 // name not found - Launch configuration <name> not found".
-// (Not yet called: it needs a hook in autoscaling_group.go's validate.)
 func (c *call) launchConfigurationProblem(doing, op string, ins resource.PropertyMap) error {
 	name := str(ins, "launchConfiguration")
 	if name == "" || c.st.get(tLaunchConfiguration, name) != nil {

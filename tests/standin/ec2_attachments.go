@@ -22,6 +22,9 @@ func (st *state) eipOn(eniID string) *record {
 // holderOf returns the live instance a network interface is attached to:
 // the instance whose network_interface blocks name it.
 func (st *state) holderOf(eni string) *record {
+	if i := st.attachedInstance(eni); i != nil { // a seeded instance's primary interface (seed.go)
+		return i
+	}
 	for _, i := range st.all(tInstance) {
 		for _, ni := range objs(i.outputs, "networkInterfaces") {
 			if str(ni, "networkInterfaceId") == eni {

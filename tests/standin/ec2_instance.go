@@ -258,6 +258,7 @@ func instanceKind() *kind {
 					}
 				}
 			}
+			c.st.deleteOnTermination(r.id) // the primary interface of a seeded instance (seed.go)
 			return nil
 		},
 	}

@@ -391,7 +391,7 @@ func checkReadInputs(o *seedObj, sk *seedKind) error {
 		k := string(key)
 		switch {
 		case k == defaultsKey:
-			return fmt.Errorf("Inputs carry %s: Seed adds it", defaultsKey)
+			return fmt.Errorf("the inputs carry %s: Seed adds it", defaultsKey)
 		case contains(sk.providerOnly, k):
 			return fmt.Errorf("%s is the provider's own argument, not the object's: an import does not find it", k)
 		case contains(sk.required, k):
@@ -1136,7 +1136,6 @@ func seedRecord(sd *seeding, o *seedObj) error {
 // attachedInstance is the instance a seeded network interface is attached
 // to, by its attachment: the primary interface of a seeded instance, which
 // that instance's outputs do not name (see seedInstance).
-// (Not yet called: ec2_attachments.go's holderOf needs a hook to consult it.)
 func (st *state) attachedInstance(eni string) *record {
 	e := st.get(tENI, eni)
 	if e == nil {
@@ -1156,7 +1155,6 @@ func (st *state) attachedInstance(eni string) *record {
 // as when an interface is deleted (ec2_network_interface.go).
 // Source: EC2 User Guide, "Elastic network interfaces" (the primary network
 // interface is deleted when the instance terminates).
-// (Not yet called: the instance kind's delete needs a hook to call it.)
 func (st *state) deleteOnTermination(instance string) {
 	for _, e := range st.all(tENI) {
 		for _, a := range objs(e.outputs, "attachments") {

@@ -577,3 +577,37 @@ func TestSeed_Region(t *testing.T) {
 		t.Errorf("arn %s, want the partition of AWS_REGION", pstr(outs, "arn"))
 	}
 }
+
+// EC2 deletes a seeded instance's primary interface with it, and refuses
+// to let the interface go while the instance lives.
+func TestSeed_PrimaryInterfaceLivesAndDiesWithItsInstance(t *testing.T) {
+	h := seeded(t)
+	_, outs, _ := h.read(tInstance, tfInstance)
+	eni := pstr(outs, "primaryNetworkInterfaceId")
+	if eni == "" {
+		t.Fatal("the seeded instance reports no primary interface")
+	}
+	h.adopt(tENI, "eni", eni)
+	if err := h.delete("eni"); err == nil {
+		t.Error("the primary interface of a running instance was deleted")
+	}
+	if id, _, _ := h.read(tENI, eni); id == "" {
+		t.Fatal("the refused delete deleted the interface")
+	}
+	h.adopt(tInstance, "box", tfInstance)
+	if err := h.delete("box"); err != nil {
+		t.Fatal(err)
+	}
+	if id, _, _ := h.read(tENI, eni); id != "" {
+		t.Errorf("the primary interface %s outlived its terminated instance", eni)
+	}
+}
+
+// A group cannot name a launch configuration that does not exist.
+func TestSeed_GroupNeedsItsLaunchConfiguration(t *testing.T) {
+	h := seeded(t)
+	h.adopt(tGroup, "nomad", tfNomadASG)
+	_, err := h.update("nomad", map[string]any{"name": tfNomadASG, "minSize": 0, "maxSize": 2,
+		"launchConfiguration": "no-such-lc", "vpcZoneIdentifiers": []any{subnetID}}, false)
+	wantErr(t, err, "ValidationError", "Launch configuration no-such-lc not found")
+}
