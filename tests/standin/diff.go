@@ -73,8 +73,27 @@ func (s *Server) Diff(ctx context.Context, req *pulumirpc.DiffRequest) (*pulumir
 		sorted = append(sorted, key)
 	}
 	sort.Strings(sorted)
+	pouts := plainMap(oldOuts)
 	for _, key := range sorted {
 		o, n := po[key], pn[key]
+		_, inOld := po[key]
+		_, inNew := pn[key]
+		// Source: terraform-plugin-sdk helper/schema, schemaMap.diff /
+		// diffString: an Optional+Computed attribute that the configuration
+		// leaves unset keeps the state's value, no diff.
+		if !inNew && contains(k.computed, key) {
+			continue
+		}
+		// The bridge diffs the new inputs against the state, not against
+		// the old inputs; an imported object's inputs are extracted from its
+		// state without defaults and zero values (pulumi-terraform-bridge
+		// ExtractInputsFromOutputs), so a value missing from them is the
+		// state's.
+		if !inOld {
+			if v, ok := pouts[key]; ok {
+				o = v
+			}
+		}
 		if equalPlain(o, n) {
 			continue
 		}

@@ -54,7 +54,7 @@ func instanceKind() *kind {
 		// Source: ResourceInstance schema defaults.
 		defaults: map[string]any{"sourceDestCheck": true, "getPasswordData": false, "userDataReplaceOnChange": false},
 		// Source: ResourceInstance schema (Computed, or Optional+Computed).
-		computed: []string{"arn", "privateIp", "publicIp", "privateDns", "publicDns", "primaryNetworkInterfaceId",
+		computed: []string{"arn", "associatePublicIpAddress", "privateIp", "publicIp", "privateDns", "publicDns", "primaryNetworkInterfaceId",
 			"instanceState", "subnetId", "availabilityZone", "vpcSecurityGroupIds", "rootBlockDevice", "metadataOptions",
 			"tenancy", "cpuCoreCount", "cpuThreadsPerCore", "securityGroups", "outpostArn", "passwordData",
 			"disableApiStop", "disableApiTermination"},

@@ -611,3 +611,28 @@ func TestSeed_GroupNeedsItsLaunchConfiguration(t *testing.T) {
 		"launchConfiguration": "no-such-lc", "vpcZoneIdentifiers": []any{subnetID}}, false)
 	wantErr(t, err, "ValidationError", "Launch configuration no-such-lc not found")
 }
+
+// After an import, the provider diffs the program's inputs against the
+// state: defaults and Optional+Computed values the program leaves unset are
+// no change (terraform-plugin-sdk schemaMap.diff), even though the inputs
+// Read extracted hold none of the defaults and all of the computed values.
+func TestSeed_ImportedObjectsDiffAgainstTheirState(t *testing.T) {
+	h := seeded(t)
+	h.adopt(tQueue, "queue", tfQueueURL)
+	if d := h.diff("queue", map[string]any{"name": "circleci_shutdown_queue", "fifoQueue": false}); len(d.Replaces) != 0 || len(d.Diffs) != 0 {
+		t.Errorf("queue: diffs %v, replaces %v; want none: fifoQueue false is the state's default", d.Diffs, d.Replaces)
+	}
+	h.adopt(tInstance, "box", tfInstance)
+	d := h.diff("box", map[string]any{
+		"ami": ami, "instanceType": "m5.2xlarge", "subnetId": subnetID, "keyName": "circleci-admin",
+		"vpcSecurityGroupIds": []any{tfServicesSG, tfUsersSG}, "iamInstanceProfile": "circleci_profile",
+		"disableApiTermination": true, "tags": map[string]any{"Name": "circleci_services"},
+		"rootBlockDevice": map[string]any{"volumeSize": 150, "volumeType": "gp3", "deleteOnTermination": false},
+	}, "userData")
+	if len(d.Replaces) != 0 {
+		t.Errorf("instance: replaces %v; the computed privateIp, availabilityZone and tenancy left unset keep the state's", d.Replaces)
+	}
+	if len(d.Diffs) != 1 || d.Diffs[0] != "rootBlockDevice" {
+		t.Errorf("instance: diffs %v; want only rootBlockDevice (gp2 → gp3)", d.Diffs)
+	}
+}

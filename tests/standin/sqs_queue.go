@@ -56,8 +56,13 @@ func queueKind() *kind {
 			"receiveWaitTimeSeconds": 0, "visibilityTimeoutSeconds": 30, "fifoQueue": false,
 			"contentBasedDeduplication": false,
 		},
-		computed: []string{"arn", "url"},
-		tags:     true,
+		// Source: queue.go, schema: arn and url are Computed;
+		// kms_data_key_reuse_period_seconds, fifo_throughput_limit,
+		// deduplication_scope, sqs_managed_sse_enabled and policy are
+		// Optional+Computed (left unset, they keep the state's value).
+		computed: []string{"arn", "url", "kmsDataKeyReusePeriodSeconds", "fifoThroughputLimit", "deduplicationScope",
+			"sqsManagedSseEnabled", "policy"},
+		tags: true,
 		check: func(c *call, news resource.PropertyMap, f *failures) {
 			// Source: queue.go, schema validators: delay_seconds IntBetween(0,
 			// 900), max_message_size IntBetween(1024, 262144),
