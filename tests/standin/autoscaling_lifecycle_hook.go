@@ -2,6 +2,7 @@ package standin
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -62,6 +63,19 @@ func lifecycleHookKind() *kind {
 	}
 	return &kind{
 		token: tLifecycleHook, what: "Auto Scaling Lifecycle Hook",
+		// Source: lifecycle_hook.go, resourceLifecycleHookImport: the import
+		// id is <group name>/<hook name>; the resource's id is the hook's
+		// name, in that group.
+		importID: func(c *call, id string) string {
+			group, name, ok := strings.Cut(id, "/")
+			if !ok {
+				return id
+			}
+			if h := c.st.get(tLifecycleHook, name); h != nil && str(h.inputs, "autoscalingGroupName") == group {
+				return name
+			}
+			return ""
+		},
 		// Source: resourceLifecycleHook schema: only name is ForceNew
 		// (autoscaling_group_name is Required, not ForceNew).
 		replaces: []string{"name"},

@@ -39,6 +39,9 @@ type kind struct {
 	replaceOnChange func(olds, news resource.PropertyMap) []string
 	defaults        map[string]any // filled in by Check, as the real provider's schema defaults
 	computed        []string       // outputs unknown until the resource exists
+	// importID turns the id `pulumi import` is given into the record's id,
+	// for types whose importer takes another form; nil: the same.
+	importID func(c *call, id string) string
 	// secrets are the provider's Sensitive attributes: secret in the checked
 	// inputs and in the outputs, whether or not the program made them secret.
 	secrets []string
@@ -460,7 +463,11 @@ func (s *Server) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumir
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	r := c.st.get(typ, req.GetId())
+	id := req.GetId()
+	if k := kinds[typ]; k != nil && k.importID != nil && len(req.GetProperties().GetFields()) == 0 {
+		id = k.importID(c, id) // an import: Read is given no state
+	}
+	r := c.st.get(typ, id)
 	if r == nil {
 		return &pulumirpc.ReadResponse{}, nil
 	}
@@ -497,10 +504,15 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 			return nil, rpcErr(err)
 		}
 	}
-	// Keep the computed outputs; drop inputs that are gone.
+	// Keep the computed outputs; drop inputs that are gone, but for
+	// Optional+Computed ones, which keep the state's value when the new
+	// inputs leave them unset (terraform-plugin-sdk schemaMap.diff; see
+	// Diff). An imported object's extracted inputs hold those.
 	computed := resource.PropertyMap{}
 	for key, v := range old.outputs {
-		if _, isInput := old.inputs[key]; !isInput && key != "tagsAll" {
+		_, isInput := old.inputs[key]
+		_, inNew := news[key]
+		if (!isInput || (!inNew && contains(k.computed, string(key)))) && key != "tagsAll" {
 			computed[key] = v
 		}
 	}

@@ -636,3 +636,35 @@ func TestSeed_ImportedObjectsDiffAgainstTheirState(t *testing.T) {
 		t.Errorf("instance: diffs %v; want only rootBlockDevice (gp2 → gp3)", d.Diffs)
 	}
 }
+
+// A lifecycle hook is imported as <group>/<hook> (resourceLifecycleHookImport).
+func TestSeed_LifecycleHookImportID(t *testing.T) {
+	h := seeded(t)
+	for _, c := range []struct{ id, want string }{
+		{tfBuilderASG + "/" + tfHook, tfHook},
+		{"another_asg/" + tfHook, ""},
+		{tfHook, tfHook},
+	} {
+		if got, _, _ := h.read(tHook, c.id); got != c.want {
+			t.Errorf("import %q: read %q, want %q", c.id, got, c.want)
+		}
+	}
+}
+
+// An update of an imported object keeps the Optional+Computed values the
+// program leaves unset, as the provider's state does.
+func TestSeed_UpdateKeepsWhatTheProgramLeavesUnset(t *testing.T) {
+	h := seeded(t)
+	_, outs, _ := h.read(tInstance, tfInstance)
+	eni := pstr(outs, "primaryNetworkInterfaceId")
+	_, before, _ := h.read(tENI, eni)
+	h.adopt(tENI, "eni", eni)
+	after, err := h.update("eni", map[string]any{"subnetId": subnetID, "securityGroups": []any{tfServicesSG, tfUsersSG},
+		"description": "adopted"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := pstr(after, "privateIp"), pstr(before, "privateIp"); got == "" || got != want {
+		t.Errorf("privateIp after the update = %q, want the state's %q", got, want)
+	}
+}
