@@ -43,9 +43,12 @@ func bucketKind() *kind {
 		defaults: map[string]any{"forceDestroy": false},
 		// Source: bucket.go, schema: arn, bucket_domain_name,
 		// bucket_regional_domain_name, hosted_zone_id, region Computed;
-		// object_lock_enabled, request_payer Optional and Computed.
+		// object_lock_enabled, request_payer Optional and Computed; the
+		// inline blocks the separate resources replace (cors_rule among them:
+		// "Optional: true, Computed: true, Deprecated: Use the
+		// aws_s3_bucket_cors_configuration resource instead") too.
 		computed: []string{"arn", "bucketDomainName", "bucketRegionalDomainName", "hostedZoneId", "region",
-			"objectLockEnabled", "requestPayer"},
+			"objectLockEnabled", "requestPayer", "corsRules"},
 		tags: true,
 		check: func(c *call, news resource.PropertyMap, f *failures) {
 			// Source: bucket.go, schema: bucket StringLenBetween(0, 63) and not a
