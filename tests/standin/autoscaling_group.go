@@ -80,6 +80,7 @@ type computeSide struct {
 	clocks map[string]time.Duration // group name -> its simulated time
 	held   map[string]bool          // instance id -> waiting for hooks to come (SetLateHooksCatchLaunches)
 	knobs  activityKnobs
+	seed   *seedSide // what seeding keeps (seed.go)
 }
 
 var sides = struct {

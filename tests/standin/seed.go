@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"net"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"time"
-	"weak"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -106,27 +103,15 @@ type seedSide struct {
 	launchedFrom   map[string]string // instance id -> launch configuration name
 }
 
-var seedSides = struct {
-	sync.Mutex
-	m map[weak.Pointer[state]]*seedSide
-}{m: map[weak.Pointer[state]]*seedSide{}}
-
-// seedSideOf returns the state's seedSide. Callers hold the server's lock.
+// seedSideOf returns the state's seedSide, kept with the rest of what the
+// state holds beside its records (computeSide). Callers hold the server's
+// lock.
 func seedSideOf(st *state) *seedSide {
-	seedSides.Lock()
-	defer seedSides.Unlock()
-	k := weak.Make(st)
-	if ss := seedSides.m[k]; ss != nil {
-		return ss
+	cs := side(st)
+	if cs.seed == nil {
+		cs.seed = &seedSide{launchedFrom: map[string]string{}}
 	}
-	ss := &seedSide{launchedFrom: map[string]string{}}
-	seedSides.m[k] = ss
-	runtime.AddCleanup(st, func(k weak.Pointer[state]) {
-		seedSides.Lock()
-		delete(seedSides.m, k)
-		seedSides.Unlock()
-	}, k)
-	return ss
+	return cs.seed
 }
 
 // seedKind is how Seed puts one type in place.
